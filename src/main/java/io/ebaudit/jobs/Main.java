@@ -1,0 +1,40 @@
+package io.ebaudit.jobs;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one entry point, locally ({@code jobs/ebaudit}) and on EMR ({@code spark-submit --class}). */
+@Command(
+    name = "ebaudit",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Audit Elastic Beanstalk changes, posture and permissions from CloudTrail archives.",
+    subcommands = {SampleCommand.class, IngestCommand.class, DemoCommand.class})
+public final class Main {
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs a command line and returns its exit code; config errors print one line, no stack trace. */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
+            cmd.getErr().println("ebaudit: " + ex.getMessage());
+            return 2;
+          }
+          throw ex;
+        });
+    return cli.execute(args);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"ebaudit " + (v == null ? "dev" : v)};
+    }
+  }
+}
