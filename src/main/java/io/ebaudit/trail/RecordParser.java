@@ -123,6 +123,7 @@ public final class RecordParser {
   private long recordIndex;
   private long kept;
   private long quarantined;
+  private boolean fileProblemSeen;
 
   public RecordParser(ActionMapper actions, long maxRecordBytes) {
     this.actions = actions;
@@ -138,7 +139,7 @@ public final class RecordParser {
     this.recordIndex = 0;
     this.kept = 0;
     this.quarantined = 0;
-    boolean fileProblem = false;
+    this.fileProblemSeen = false;
     int start = skipWhitespaceAndBom(data, 0, length);
     if (start >= length) {
       fileProblem(0, length, "empty file: no JSON content");
@@ -146,19 +147,17 @@ public final class RecordParser {
     }
     try {
       if (data[start] == '[') {
-        fileProblem = !parseArrayFile(start, length);
+        parseArrayFile(start, length);
       } else if (data[start] == '{') {
-        fileProblem = !parseRootObjects(start, length);
+        parseRootObjects(start, length);
       } else {
         fileProblem(start, length, "not JSON: expected '{' or '[' at byte " + start);
-        fileProblem = true;
       }
     } catch (IOException e) {
       // Reading from a byte array: only JSON errors reach here, and those are handled inside.
       fileProblem(start, length, "unreadable JSON: " + oneLine(e.getMessage()));
-      fileProblem = true;
     }
-    return new FileCounts(recordIndex, kept, quarantined, fileProblem);
+    return new FileCounts(recordIndex, kept, quarantined, fileProblemSeen);
   }
 
   /** A bare array of events. Returns false when the file had a problem past its records. */
@@ -252,7 +251,8 @@ public final class RecordParser {
         return -1;
       }
       // One broken event line: quarantine that line, go on with the next.
-      int end = nextLine((int) Math.max(at, pos), length);
+      // Jackson reports the error just past the bad token, which may be the next line's start.
+      int end = nextLine((int) Math.max(at - 1, pos), length);
       recordIndex++;
       quarantine(Problem.RECORD, pos, end, "malformed JSON: " + oneLine(e.getOriginalMessage()), null);
       return end;
@@ -632,6 +632,7 @@ public final class RecordParser {
   // ---- quarantine ----
 
   private void fileProblem(long from, long to, String reason) {
+    fileProblemSeen = true;
     sink.quarantine(new Problem(Problem.FILE, -1, from, reason, null, excerpt((int) from, (int) to)));
   }
 

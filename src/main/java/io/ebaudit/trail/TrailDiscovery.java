@@ -177,11 +177,41 @@ public final class TrailDiscovery {
     int awsLogs = segments.lastIndexOf("AWSLogs");
     if (awsLogs >= 0) {
       walkInside(fs, q, segments.subList(awsLogs + 1, segments.size()), pool, work);
-    } else if (exists(fs, new Path(q, "AWSLogs"))) {
-      submit(pool, work, () -> walkAwsLogs(fs, new Path(q, "AWSLogs"), pool, work));
     } else {
-      submit(pool, work, () -> walkPlain(fs, q));
+      List<Path> found = findAwsLogs(fs, q, 3);
+      if (found.isEmpty()) {
+        submit(pool, work, () -> walkPlain(fs, q));
+      }
+      for (Path awsLogsDir : found) {
+        submit(pool, work, () -> walkAwsLogs(fs, awsLogsDir, pool, work));
+      }
     }
+  }
+
+  /**
+   * The {@code AWSLogs/} folders at most {@code depth} levels below {@code dir} (a bucket with a trail
+   * prefix, or several trails side by side), looking only at folder names, never inside a layout.
+   */
+  private List<Path> findAwsLogs(FileSystem fs, Path dir, int depth) {
+    List<Path> out = new ArrayList<>();
+    List<Path> level = List.of(dir);
+    for (int d = 0; d < depth && !level.isEmpty() && out.isEmpty(); d++) {
+      List<Path> next = new ArrayList<>();
+      for (Path p : level) {
+        for (FileStatus child : list(fs, p)) {
+          if (!child.isDirectory()) {
+            continue;
+          }
+          if (child.getPath().getName().equals("AWSLogs")) {
+            out.add(child.getPath());
+          } else {
+            next.add(child.getPath());
+          }
+        }
+      }
+      level = next.size() > 1000 ? List.of() : next; // a large plain tree: stop looking, read it plainly
+    }
+    return out;
   }
 
   /** A root inside the layout: work out which level it is from the segments after AWSLogs. */
@@ -450,16 +480,6 @@ public final class TrailDiscovery {
       return new IllegalArgumentException("Cannot read trail " + p + ": access denied (403) on listing, got " + p);
     }
     return new UncheckedIOException("Cannot read trail " + p + ": " + e.getMessage(), e);
-  }
-
-  private static boolean exists(FileSystem fs, Path p) {
-    try {
-      return fs.getFileStatus(p).isDirectory();
-    } catch (FileNotFoundException e) {
-      return false;
-    } catch (IOException e) {
-      throw failure(p, e);
-    }
   }
 
   private static List<String> segments(Path p) {

@@ -171,13 +171,7 @@ class S3ProxyServerTest {
 
   @Test
   void sparkReadsTheUploadedFile() {
-    SparkSession spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("ebaudit-tests")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "4")
-            .getOrCreate();
+    SparkSession spark = TestSpark.session();
     S3aTestSupport.configure(spark, server);
 
     List<String> lines =
