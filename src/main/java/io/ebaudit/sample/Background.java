@@ -357,7 +357,7 @@ final class Background {
       };
     });
     op("kms", "ListAliases", true, 0.5, READERS, c -> c.rec.request = null);
-    op("kms", "RotateKey", false, 0.05, SERVICE, c -> {
+    op("kms", "RotateKey", false, 0.3, SERVICE, c -> {
       c.rec.eventType = "AwsServiceEvent";
       c.rec.invokedBy = "kms.amazonaws.com";
       c.rec.ip = "kms.amazonaws.com";
