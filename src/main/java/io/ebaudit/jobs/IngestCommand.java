@@ -46,7 +46,9 @@ public final class IngestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    long t0 = System.nanoTime();
     SparkSession spark = SparkSessions.forCli("ingest");
+    System.err.printf("ebaudit: spark session started in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     IngestSummary s = run(spark);
     System.out.println(s.describe());
     return exitCode(s);

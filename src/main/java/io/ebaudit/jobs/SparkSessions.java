@@ -28,6 +28,8 @@ public final class SparkSessions {
     setIfAbsent(conf, c, "spark.sql.sources.parallelPartitionDiscovery.threshold", "100000");
     setIfAbsent(conf, c, "spark.sql.parquet.compression.codec", "snappy");
     setIfAbsent(conf, c, "spark.sql.session.timeZone", "UTC");
+    // The events schema is wide; without this every plan print warns about truncation.
+    setIfAbsent(conf, c, "spark.sql.debug.maxToStringFields", "200");
     return c;
   }
 

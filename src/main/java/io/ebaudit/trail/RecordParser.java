@@ -111,6 +111,8 @@ public final class RecordParser {
 
   // Per-record state, reused: one parser per task, records are handled one at a time.
   private final Object[] values = new Object[N];
+  // Java strings of the text fields, so derivations need not decode UTF8Strings again.
+  private final String[] strings = new String[N];
   private final GenericInternalRow row = new GenericInternalRow(values);
   private String invalid;
   private String eventTimeText;
@@ -316,6 +318,7 @@ public final class RecordParser {
 
   private void beginRecord() {
     java.util.Arrays.fill(values, null);
+    java.util.Arrays.fill(strings, null);
     invalid = null;
     eventTimeText = null;
     sessionCreatedText = null;
@@ -323,32 +326,32 @@ public final class RecordParser {
 
   private void recordField(JsonParser p, String name, JsonToken v, int base) throws IOException {
     switch (name) {
-      case "eventID" -> values[I_EVENT_ID] = text(p, v, base);
+      case "eventID" -> setText(I_EVENT_ID, p, v, base);
       case "eventTime" -> {
         UTF8String s = text(p, v, base);
         eventTimeText = s == null ? null : s.toString();
       }
-      case "eventVersion" -> values[I_EVENT_VERSION] = text(p, v, base);
-      case "eventSource" -> values[I_EVENT_SOURCE] = text(p, v, base);
-      case "eventName" -> values[I_EVENT_NAME] = text(p, v, base);
-      case "awsRegion" -> values[I_AWS_REGION] = text(p, v, base);
-      case "sourceIPAddress" -> values[I_SOURCE_IP] = text(p, v, base);
-      case "userAgent" -> values[I_USER_AGENT] = text(p, v, base);
-      case "errorCode" -> values[I_ERROR_CODE] = text(p, v, base);
-      case "errorMessage" -> values[I_ERROR_MESSAGE] = text(p, v, base);
+      case "eventVersion" -> setText(I_EVENT_VERSION, p, v, base);
+      case "eventSource" -> setText(I_EVENT_SOURCE, p, v, base);
+      case "eventName" -> setText(I_EVENT_NAME, p, v, base);
+      case "awsRegion" -> setText(I_AWS_REGION, p, v, base);
+      case "sourceIPAddress" -> setText(I_SOURCE_IP, p, v, base);
+      case "userAgent" -> setText(I_USER_AGENT, p, v, base);
+      case "errorCode" -> setText(I_ERROR_CODE, p, v, base);
+      case "errorMessage" -> setText(I_ERROR_MESSAGE, p, v, base);
       case "requestParameters" -> values[I_REQUEST_PARAMETERS] = raw(p, v, base);
       case "responseElements" -> values[I_RESPONSE_ELEMENTS] = raw(p, v, base);
       case "additionalEventData" -> values[I_ADDITIONAL_EVENT_DATA] = raw(p, v, base);
       case "serviceEventDetails" -> values[I_SERVICE_EVENT_DETAILS] = raw(p, v, base);
-      case "requestID" -> values[I_REQUEST_ID] = text(p, v, base);
-      case "eventType" -> values[I_EVENT_TYPE] = text(p, v, base);
-      case "apiVersion" -> values[I_API_VERSION] = text(p, v, base);
+      case "requestID" -> setText(I_REQUEST_ID, p, v, base);
+      case "eventType" -> setText(I_EVENT_TYPE, p, v, base);
+      case "apiVersion" -> setText(I_API_VERSION, p, v, base);
       case "readOnly" -> values[I_READ_ONLY] = bool(p, v, name);
       case "managementEvent" -> values[I_MANAGEMENT_EVENT] = bool(p, v, name);
-      case "eventCategory" -> values[I_EVENT_CATEGORY] = text(p, v, base);
-      case "recipientAccountId" -> values[I_RECIPIENT_ACCOUNT_ID] = text(p, v, base);
-      case "sharedEventID" -> values[I_SHARED_EVENT_ID] = text(p, v, base);
-      case "vpcEndpointId" -> values[I_VPC_ENDPOINT_ID] = text(p, v, base);
+      case "eventCategory" -> setText(I_EVENT_CATEGORY, p, v, base);
+      case "recipientAccountId" -> setText(I_RECIPIENT_ACCOUNT_ID, p, v, base);
+      case "sharedEventID" -> setText(I_SHARED_EVENT_ID, p, v, base);
+      case "vpcEndpointId" -> setText(I_VPC_ENDPOINT_ID, p, v, base);
       case "sessionCredentialFromConsole" -> values[I_SESSION_FROM_CONSOLE] = bool(p, v, name);
       case "resources" -> values[I_RESOURCES] = resources(p, v);
       case "tlsDetails" -> values[I_TLS_DETAILS] = tlsDetails(p, v, base);
@@ -367,13 +370,13 @@ public final class RecordParser {
       String name = p.currentName();
       JsonToken f = p.nextToken();
       switch (name) {
-        case "type" -> values[I_USER_TYPE] = text(p, f, base);
-        case "arn" -> values[I_USER_ARN] = text(p, f, base);
-        case "principalId" -> values[I_USER_PRINCIPAL_ID] = text(p, f, base);
-        case "accountId" -> values[I_USER_ACCOUNT_ID] = text(p, f, base);
-        case "accessKeyId" -> values[I_USER_ACCESS_KEY_ID] = text(p, f, base);
-        case "userName" -> values[I_USER_NAME] = text(p, f, base);
-        case "invokedBy" -> values[I_INVOKED_BY] = text(p, f, base);
+        case "type" -> setText(I_USER_TYPE, p, f, base);
+        case "arn" -> setText(I_USER_ARN, p, f, base);
+        case "principalId" -> setText(I_USER_PRINCIPAL_ID, p, f, base);
+        case "accountId" -> setText(I_USER_ACCOUNT_ID, p, f, base);
+        case "accessKeyId" -> setText(I_USER_ACCESS_KEY_ID, p, f, base);
+        case "userName" -> setText(I_USER_NAME, p, f, base);
+        case "invokedBy" -> setText(I_INVOKED_BY, p, f, base);
         case "sessionContext" -> sessionContext(p, f, base);
         default -> p.skipChildren();
       }
@@ -397,10 +400,10 @@ public final class RecordParser {
               String n = p.currentName();
               JsonToken g = p.nextToken();
               switch (n) {
-                case "type" -> values[I_SI_TYPE] = text(p, g, base);
-                case "arn" -> values[I_SI_ARN] = text(p, g, base);
-                case "accountId" -> values[I_SI_ACCOUNT_ID] = text(p, g, base);
-                case "userName" -> values[I_SI_USER_NAME] = text(p, g, base);
+                case "type" -> setText(I_SI_TYPE, p, g, base);
+                case "arn" -> setText(I_SI_ARN, p, g, base);
+                case "accountId" -> setText(I_SI_ACCOUNT_ID, p, g, base);
+                case "userName" -> setText(I_SI_USER_NAME, p, g, base);
                 default -> p.skipChildren();
               }
             }
@@ -425,7 +428,7 @@ public final class RecordParser {
             endObject(p, u);
           }
         }
-        case "sourceIdentity" -> values[I_SESSION_SOURCE_IDENTITY] = text(p, f, base);
+        case "sourceIdentity" -> setText(I_SESSION_SOURCE_IDENTITY, p, f, base);
         default -> p.skipChildren();
       }
     }
@@ -557,6 +560,18 @@ public final class RecordParser {
 
   // ---- value readers ----
 
+  private void setText(int i, JsonParser p, JsonToken v, int base) throws IOException {
+    if (v == JsonToken.VALUE_STRING) {
+      String t = p.getText();
+      strings[i] = t;
+      values[i] = UTF8String.fromString(t);
+    } else {
+      UTF8String u = text(p, v, base);
+      values[i] = u;
+      strings[i] = u == null ? null : u.toString();
+    }
+  }
+
   /** A scalar as text; an object or array where text was expected is kept as its raw JSON. */
   private UTF8String text(JsonParser p, JsonToken v, int base) throws IOException {
     return switch (v) {
@@ -659,8 +674,7 @@ public final class RecordParser {
   }
 
   private String str(int i) {
-    Object o = values[i];
-    return o == null ? null : o.toString();
+    return strings[i];
   }
 
   private static UTF8String utf8(String s) {

@@ -326,6 +326,8 @@ public final class TrailReader {
     private long recordIndexForKey;
     private long filesRead, filesQuarantined, recordsRead, recordsParsed, recordsQuarantined, compressed, uncompressed;
     private boolean countsEmitted;
+    private final StringBuilder keyBuilder = new StringBuilder(64);
+    private long sourceHash;
 
     BinReader(Iterator<List<LogObject>> bins, Configuration conf, ActionMapper actions, Options options, int n) {
       List<LogObject> all = new ArrayList<>();
@@ -362,6 +364,7 @@ public final class TrailReader {
 
     private void readFile(LogObject file) {
       source = UTF8String.fromString(file.path());
+      sourceHash = pathHash(file.path());
       recordIndexForKey = 0;
       filesRead++;
       compressed += file.size();
@@ -447,10 +450,13 @@ public final class TrailReader {
       InternalRow addendum = row.isNullAt(I_ADDENDUM) ? null : row.getStruct(I_ADDENDUM, 4);
       boolean updated = addendum != null && !addendum.isNullAt(0)
           && "UPDATED_DATA".equals(addendum.getUTF8String(0).toString());
-      // Sorts updated data first, then by file and position: the kept copy is deterministic.
-      String key = id.toString() + '\u0000' + (updated ? '0' : '1') + source + '\u0000'
-          + String.format("%012d", recordIndexForKey++);
-      ready.add(new Tuple2<>(key, eventProjection.apply(row).copy()));
+      // Updated data sorts first, then by file and position, so the kept copy does not depend on how
+      // files were packed into tasks. The file is keyed by a hash of its path to keep keys short.
+      keyBuilder.setLength(0);
+      keyBuilder.append(id.toString()).append('\u0000').append(updated ? '0' : '1');
+      appendHex(keyBuilder, sourceHash, 16);
+      appendHex(keyBuilder, recordIndexForKey++, 8);
+      ready.add(new Tuple2<>(keyBuilder.toString(), eventProjection.apply(row).copy()));
     }
 
     @Override
@@ -466,6 +472,21 @@ public final class TrailReader {
 
     private static UTF8String utf8(String s) {
       return s == null ? null : UTF8String.fromString(s);
+    }
+
+    /** FNV-1a over the path's chars: stable across JVMs and runs, unlike identity hashes. */
+    private static long pathHash(String path) {
+      long h = 0xcbf29ce484222325L;
+      for (int i = 0; i < path.length(); i++) {
+        h = (h ^ path.charAt(i)) * 0x100000001b3L;
+      }
+      return h;
+    }
+
+    private static void appendHex(StringBuilder sb, long v, int digits) {
+      for (int i = digits - 1; i >= 0; i--) {
+        sb.append(Character.forDigit((int) ((v >>> (4 * i)) & 0xf), 16));
+      }
     }
   }
 
