@@ -31,10 +31,6 @@ public record IngestConfig(
       if (t == null || t.isBlank()) {
         throw new IllegalArgumentException("Cannot ingest: a --trail is blank, got '" + t + "'");
       }
-      if (t.startsWith("s3://") || t.startsWith("s3n://")) {
-        throw new IllegalArgumentException(
-            "Cannot ingest: use the s3a:// scheme (hadoop-aws), got " + t);
-      }
     }
     if (out == null || out.isBlank()) {
       throw new IllegalArgumentException("Cannot ingest: --out is required, got nothing");

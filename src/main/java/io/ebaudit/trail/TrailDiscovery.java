@@ -161,6 +161,10 @@ public final class TrailDiscovery {
     try {
       fs = path.getFileSystem(conf);
       status = fs.getFileStatus(path);
+    } catch (org.apache.hadoop.fs.UnsupportedFileSystemException e) {
+      // EMR answers s3:// with EMRFS; elsewhere only s3a:// (hadoop-aws) is there.
+      throw new IllegalArgumentException("Cannot read trail " + root + ": no file system for the scheme \""
+          + path.toUri().getScheme() + "\" here (use s3a:// outside EMR), got " + root);
     } catch (FileNotFoundException e) {
       throw new IllegalArgumentException("Cannot read trail " + root + ": no such file or folder, got " + root);
     } catch (AccessDeniedException e) {

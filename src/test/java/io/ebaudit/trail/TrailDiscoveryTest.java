@@ -114,4 +114,12 @@ class TrailDiscoveryTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Cannot read trail " + missing + ": no such file or folder, got " + missing);
   }
+
+  @Test
+  void anUnknownSchemeSaysWhatToUse() {
+    assertThatThrownBy(() -> discover(TrailDiscovery.Filter.all(), "s3://my-trail-bucket/AWSLogs/"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot read trail s3://my-trail-bucket/AWSLogs/: no file system for the scheme \"s3\" here"
+            + " (use s3a:// outside EMR), got s3://my-trail-bucket/AWSLogs/");
+  }
 }
