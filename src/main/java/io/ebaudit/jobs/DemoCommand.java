@@ -37,6 +37,8 @@ public final class DemoCommand implements Callable<Integer> {
     Path trail = out.resolve("trail");
     SampleResult sample;
     try {
+      // The demo owns DIR/trail: a trail left from an earlier day would widen the window.
+      deleteTree(trail);
       sample = TrailGenerator.generate(SampleSpec.defaults(trail));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot generate the demo trail in " + trail + ": " + e.getMessage(), e);
@@ -56,7 +58,18 @@ public final class DemoCommand implements Callable<Integer> {
     say.println("  quarantine/            records and files that could not be kept, with why");
     say.println("  ingest-summary.json    the accounting of the run");
     say.flush();
-    return IngestCommand.exitCode(s);
+    return IngestCommand.exitCode(s, command.commandLine().getErr());
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!java.nio.file.Files.exists(dir)) {
+      return;
+    }
+    try (var paths = java.nio.file.Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(p);
+      }
+    }
   }
 
   IngestSummary run(SparkSession spark, Path trail, Path outputs) {

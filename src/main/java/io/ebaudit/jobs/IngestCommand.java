@@ -11,7 +11,10 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import java.io.PrintWriter;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code ebaudit ingest}: CloudTrail archives to the normalized events table. */
@@ -44,14 +47,17 @@ public final class IngestCommand implements Callable<Integer> {
 
   @Mixin SettingsOptions settings = new SettingsOptions();
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() {
     long t0 = System.nanoTime();
     SparkSession spark = SparkSessions.forCli("ingest");
     System.err.printf("ebaudit: spark session started in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     IngestSummary s = run(spark);
-    System.out.println(s.describe());
-    return exitCode(s);
+    spec.commandLine().getOut().println(s.describe());
+    spec.commandLine().getOut().flush();
+    return exitCode(s, spec.commandLine().getErr());
   }
 
   IngestSummary run(SparkSession spark) {
@@ -63,11 +69,12 @@ public final class IngestCommand implements Callable<Integer> {
   }
 
   /** 0, or 1 with a one-line reason when too much was quarantined. */
-  static int exitCode(IngestSummary s) {
+  static int exitCode(IngestSummary s, PrintWriter err) {
     if (s.overThreshold()) {
-      System.err.printf("ebaudit: Cannot finish ingest: %.4f of what was read was quarantined, over the limit of %.4f"
+      err.printf("ebaudit: Cannot finish ingest: %.4f of what was read was quarantined, over the limit of %.4f"
           + " (see %s), got %d quarantined records and %d quarantined files%n",
           s.rejectRatio(), s.maxRejectRatio(), s.quarantinePath(), s.recordsQuarantined(), s.filesQuarantined());
+      err.flush();
       return 1;
     }
     return 0;

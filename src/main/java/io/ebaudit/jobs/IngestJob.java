@@ -29,9 +29,12 @@ public final class IngestJob {
     String quarantinePath = Storage.child(out, "quarantine");
     spark.sparkContext().setJobGroup("ebaudit-ingest", "ebaudit ingest: " + found.logs().size() + " log files", false);
     TrailReader reader = TrailReader.plan(spark, found.logs(), config.read());
-    reader.events().write().mode(SaveMode.Overwrite).partitionBy("event_date").parquet(eventsPath);
-    reader.quarantine().coalesce(1).write().mode(SaveMode.Overwrite).parquet(quarantinePath);
-    TrailReader.Counts c = reader.counts();
+    TrailReader.Counts c;
+    try (Progress p = new Progress(spark, System.err, "ingest", 5)) {
+      reader.events().write().mode(SaveMode.Overwrite).partitionBy("event_date").parquet(eventsPath);
+      reader.quarantine().coalesce(1).write().mode(SaveMode.Overwrite).parquet(quarantinePath);
+      c = reader.counts();
+    }
     long t2 = System.nanoTime();
 
     IngestSummary summary = new IngestSummary(

@@ -18,11 +18,17 @@ public final class Main {
 
   /** Runs a command line and returns its exit code; config errors print one line, no stack trace. */
   public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new Main());
+    return execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+  }
+
+  /** As {@link #execute(String...)}, writing to the given streams (tests read them). */
+  public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Main()).setOut(out).setErr(err);
     cli.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
           if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
             cmd.getErr().println("ebaudit: " + ex.getMessage());
+            cmd.getErr().flush();
             return 2;
           }
           throw ex;

@@ -178,6 +178,8 @@ public class IngestJobTest extends SparkSuite {
     assertThat(s.recordsDuplicate()).isEqualTo(1);
     assertThat(s.rejectRatio()).isEqualTo(5.0 / 8.0);
     assertThat(s.overThreshold()).isTrue();
-    assertThat(IngestCommand.exitCode(s)).isEqualTo(1);
+    java.io.StringWriter err = new java.io.StringWriter();
+    assertThat(IngestCommand.exitCode(s, new java.io.PrintWriter(err))).isEqualTo(1);
+    assertThat(err.toString()).startsWith("ebaudit: Cannot finish ingest: 0.6250 of what was read was quarantined");
   }
 }
