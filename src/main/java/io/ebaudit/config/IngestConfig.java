@@ -65,8 +65,8 @@ public record IngestConfig(
     TrailReader.Options read = new TrailReader.Options(
         settings.getLong("ingest.max_record_bytes", 1),
         settings.getLong("ingest.max_file_bytes", 1),
-        settings.getLong("ingest.target_bin_bytes", 1),
-        settings.getInt("ingest.min_partitions", 1, 100_000));
+        settings.getLong("ingest.target_task_bytes", 1),
+        settings.getLong("ingest.max_task_bytes", 1));
     return new IngestConfig(trails, new TrailDiscovery.Filter(Set.copyOf(accounts), Set.copyOf(regions), f, t),
         out, ratio, read, settings.getInt("ingest.listing_threads", 1, 256));
   }

@@ -35,6 +35,16 @@ public final class Storage {
     }
   }
 
+  /** Removes {@code uri} and everything below it, if it exists. */
+  public static void delete(Configuration conf, String uri) {
+    Path p = new Path(uri);
+    try {
+      p.getFileSystem(conf).delete(p, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot delete " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Joins a child to a root URI without doubling or losing the slash. */
   public static String child(String root, String name) {
     return root.endsWith("/") ? root + name : root + "/" + name;

@@ -2,12 +2,12 @@ package io.ebaudit.jobs;
 
 import io.ebaudit.config.IngestConfig;
 import io.ebaudit.io.Storage;
+import io.ebaudit.io.Tables;
 import io.ebaudit.trail.IngestSummary;
 import io.ebaudit.trail.TrailDiscovery;
 import io.ebaudit.trail.TrailReader;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -28,12 +28,12 @@ public final class IngestJob {
     String eventsPath = Storage.child(out, "events");
     String quarantinePath = Storage.child(out, "quarantine");
     spark.sparkContext().setJobGroup("ebaudit-ingest", "ebaudit ingest: " + found.logs().size() + " log files", false);
-    TrailReader reader = TrailReader.plan(spark, found.logs(), config.read());
+    Storage.delete(hadoop, quarantinePath);
+    TrailReader reader = TrailReader.plan(spark, found.logs(), config.read(), quarantinePath);
     TrailReader.Counts c;
     try (Progress p = new Progress(spark, System.err, "ingest", 5)) {
-      reader.events().write().mode(SaveMode.Overwrite).partitionBy("event_date").parquet(eventsPath);
-      reader.quarantine().coalesce(1).write().mode(SaveMode.Overwrite).parquet(quarantinePath);
-      c = reader.counts();
+      Tables.writeEvents(reader.events(), eventsPath);
+      c = reader.finish(eventsPath);
     }
     long t2 = System.nanoTime();
 

@@ -1,71 +1,77 @@
 package io.ebaudit.trail;
 
-import static org.apache.spark.sql.types.DataTypes.LongType;
-import static org.apache.spark.sql.types.DataTypes.StringType;
-import static org.apache.spark.sql.types.DataTypes.createStructField;
-import static org.apache.spark.sql.types.DataTypes.createStructType;
-
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.ebaudit.iam.ActionMapper;
 import io.ebaudit.trail.TrailDiscovery.LogObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.Partitioner;
-import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.rdd.PartitionPruningRDD;
-import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
-import scala.Tuple2;
-import scala.reflect.ClassTag$;
 
 /**
- * Reads CloudTrail log objects into the events table in one pass over the data.
+ * Reads CloudTrail log objects into rows of the events table in one pass, without a shuffle.
  *
- * <p>Files are packed into bins of similar size (many small files per task). Each task reads its files
- * with Hadoop's {@code FileSystem}, gunzips them in memory and streams their records through
- * {@link RecordParser}. Every row then goes through a single shuffle: events are routed by
- * {@code eventID} and sorted, so the reduce side keeps one row per id (an {@code UPDATED_DATA} addendum
- * first); quarantined records and per-task counts are routed to one extra partition. The events and the
- * quarantine are then two jobs over the same shuffle output, so the trail is read and parsed once.
+ * <p>A re-delivered event always stays in its account and region: the account trail and an
+ * organization trail both write it under {@code <account>/CloudTrail/<region>/}, and late or updated
+ * deliveries come to the same place. So files are grouped by (account, region) and a group goes to one
+ * task whole; the task reads its files newest delivery first and keeps the first copy of each
+ * {@code eventID} — the latest delivery, which is the one an {@code UPDATED_DATA} addendum is on. No
+ * event rows cross the network to be deduplicated. A group too large for one task is split in delivery
+ * order; only then can a duplicate cross tasks, and {@link #finish} looks for those and rewrites the
+ * few affected days.
  *
- * <p>{@link #events()} must be evaluated exactly once (by the writer): its duplicate counter is a
- * result-stage accumulator, exact only for one evaluation. {@link #counts()} checks the books balance.
+ * <p>Each task gunzips a file in memory and streams it through {@link RecordParser} into Spark's
+ * internal rows. Counts travel in result-stage accumulators, which Spark applies once per partition
+ * however often a task is retried; quarantine rows go to a side file per task attempt, and only the
+ * attempts Spark kept are published. Hence {@link #events()} must be evaluated exactly once (by the
+ * writer), then {@link #finish} called.
  */
 public final class TrailReader {
 
   /** Limits; the defaults are in {@code conf/ebaudit.yaml}. */
-  public record Options(long maxRecordBytes, long maxFileBytes, long targetBinBytes, int minPartitions)
+  public record Options(long maxRecordBytes, long maxFileBytes, long targetBinBytes, long maxBinBytes)
       implements Serializable {
     public Options {
-      if (maxRecordBytes <= 0 || maxFileBytes <= 0 || targetBinBytes <= 0 || minPartitions <= 0) {
-        throw new IllegalArgumentException("Cannot read trail: limits must be positive, got " + this);
+      if (maxRecordBytes <= 0 || maxFileBytes <= 0 || targetBinBytes <= 0 || maxBinBytes < targetBinBytes) {
+        throw new IllegalArgumentException("Cannot read trail: limits must be positive, and the largest read task"
+            + " no smaller than the target, got " + this);
       }
     }
   }
@@ -73,269 +79,251 @@ public final class TrailReader {
   /** Exact counts of one read. {@code recordsRead == recordsKept + recordsDuplicate + recordsQuarantined}. */
   public record Counts(
       long filesRead, long filesQuarantined, long recordsRead, long recordsKept, long recordsDuplicate,
-      long recordsQuarantined, long compressedBytes, long uncompressedBytes) {}
+      long recordsQuarantined, long compressedBytes, long uncompressedBytes, boolean crossTaskCheck) {}
 
-  /** Side rows: quarantine entries and per-task counts, on the extra shuffle partition. */
-  static final StructType SIDE =
-      createStructType(
-          List.of(
-              createStructField("kind", StringType, false), // "quarantine" | "counts"
-              createStructField("source_object", StringType, true),
-              createStructField("scope", StringType, true),
-              createStructField("record_index", LongType, true),
-              createStructField("byte_offset", LongType, true),
-              createStructField("reason", StringType, true),
-              createStructField("event_id", StringType, true),
-              createStructField("excerpt", StringType, true),
-              createStructField("files_read", LongType, true),
-              createStructField("files_quarantined", LongType, true),
-              createStructField("records_read", LongType, true),
-              createStructField("records_parsed", LongType, true),
-              createStructField("records_quarantined", LongType, true),
-              createStructField("compressed_bytes", LongType, true),
-              createStructField("uncompressed_bytes", LongType, true)));
+  /** One read task (on the driver): files in the order they are read, and whether a group was split into it. */
+  record Bin(List<LogObject> files, boolean split) {}
 
-  private static final String SIDE_KEY = "\u0001";
+  static final Pattern DELIVERY = Pattern.compile("_(\\d{8}T\\d{4}Z)_");
 
   private final SparkSession spark;
-  private final JavaPairRDD<String, InternalRow> shuffled;
-  private final int eventPartitions;
-  private final LongAccumulator duplicates;
-  private final LongAccumulator emitted;
+  private final List<Bin> bins;
+  private final Options options;
+  private final String quarantineDir;
+  private final Map<String, LongAccumulator> counters = new LinkedHashMap<>();
+  private final CollectionAccumulator<String> sideFiles;
+  private boolean evaluated;
 
-  private TrailReader(SparkSession spark, JavaPairRDD<String, InternalRow> shuffled, int eventPartitions,
-      LongAccumulator duplicates, LongAccumulator emitted) {
+  private static final String[] COUNTERS = {"files_read", "files_quarantined", "records_read", "records_parsed",
+      "records_quarantined", "records_duplicate", "compressed_bytes", "uncompressed_bytes"};
+
+  private TrailReader(SparkSession spark, List<Bin> bins, Options options, String quarantineDir) {
     this.spark = spark;
-    this.shuffled = shuffled;
-    this.eventPartitions = eventPartitions;
-    this.duplicates = duplicates;
-    this.emitted = emitted;
+    this.bins = bins;
+    this.options = options;
+    this.quarantineDir = quarantineDir;
+    for (String c : COUNTERS) {
+      counters.put(c, spark.sparkContext().longAccumulator("ebaudit." + c));
+    }
+    this.sideFiles = spark.sparkContext().collectionAccumulator("ebaudit.quarantine_files");
   }
 
-  /** Plans the read of {@code logs}; nothing runs until a result is asked for. */
-  public static TrailReader plan(SparkSession spark, List<LogObject> logs, Options options) {
+  /** Plans the read of {@code logs}; quarantine files go to {@code quarantineDir}. Nothing runs yet. */
+  public static TrailReader plan(SparkSession spark, List<LogObject> logs, Options options, String quarantineDir) {
+    int cores = Math.max(1, spark.sparkContext().defaultParallelism());
+    return new TrailReader(spark, pack(logs, options, cores), options, quarantineDir);
+  }
+
+  /** The events, deduplicated, {@link EventSchema#EVENTS}. Evaluate exactly once. */
+  public Dataset<Row> events() {
+    if (evaluated) {
+      throw new IllegalStateException("Cannot read trail: the events of one plan are read once");
+    }
+    evaluated = true;
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    List<List<LogObject>> bins = pack(logs, options, Math.max(1, jsc.defaultParallelism()));
-    long compressed = logs.stream().mapToLong(LogObject::size).sum();
-    // CloudTrail JSON gzips about 10:1; aim at ~128 MB of rows per reduce task.
-    int eventPartitions = (int) Math.max(options.minPartitions(), Math.min(4000, compressed * 10 / (128L << 20) + 1));
     Broadcast<SerializableConfiguration> conf =
         jsc.broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
     ActionMapper actions = ActionMapper.standard();
-
-    JavaRDD<List<LogObject>> binRdd = jsc.parallelize(bins, Math.max(1, bins.size()));
-    JavaPairRDD<String, InternalRow> keyed =
-        binRdd.mapPartitionsToPair(it -> new BinReader(it, conf.value().value(), actions, options, eventPartitions));
-    JavaPairRDD<String, InternalRow> shuffled =
-        keyed.repartitionAndSortWithinPartitions(new Routing(eventPartitions), Comparator.naturalOrder());
-    return new TrailReader(spark, shuffled, eventPartitions,
-        spark.sparkContext().longAccumulator("ebaudit.records_duplicate"),
-        spark.sparkContext().longAccumulator("ebaudit.records_emitted"));
-  }
-
-  /** The deduplicated events, {@link EventSchema#EVENTS}. Evaluate once. */
-  public Dataset<Row> events() {
-    int n = eventPartitions;
-    LongAccumulator dup = duplicates;
-    LongAccumulator out = emitted;
-    RDD<InternalRow> rows =
-        shuffled
-            .mapPartitionsWithIndex(
-                (idx, it) -> idx < n ? new Dedup(it, dup, out) : java.util.Collections.emptyIterator(), true)
-            .rdd();
-    return internalDataFrame(rows, EventSchema.EVENTS);
-  }
-
-  /** Quarantined records and files, {@link EventSchema#QUARANTINE}. */
-  public Dataset<Row> quarantine() {
-    RDD<InternalRow> side = sidePartition();
-    JavaRDD<InternalRow> q =
-        side.toJavaRDD()
-            .filter(r -> r.getUTF8String(0).toString().equals("quarantine"))
-            .map(r -> (InternalRow) new GenericInternalRow(new Object[] {
-                r.getUTF8String(1), r.getUTF8String(2), r.isNullAt(3) ? null : r.getLong(3),
-                r.isNullAt(4) ? null : r.getLong(4), r.getUTF8String(5),
-                r.isNullAt(6) ? null : r.getUTF8String(6), r.isNullAt(7) ? null : r.getUTF8String(7)}));
-    return internalDataFrame(q.rdd(), EventSchema.QUARANTINE);
+    Options opts = options;
+    String side = quarantineDir;
+    LongAccumulator[] acc = counters.values().toArray(LongAccumulator[]::new);
+    CollectionAccumulator<String> files = sideFiles;
+    // Only the file lists travel: Spark's Kryo cannot build records.
+    List<List<LogObject>> work = bins.stream().map(b -> (List<LogObject>) new ArrayList<>(b.files())).toList();
+    JavaRDD<InternalRow> rows = jsc.parallelize(work, Math.max(1, work.size()))
+        .mapPartitions(it -> new BinReader(it, conf.value().value(), actions, opts, side, acc, files));
+    // Public in bytecode though private[sql] in Scala: the one way to hand Spark rows it need not convert.
+    return spark.internalCreateDataFrame(rows.rdd(), EventSchema.EVENTS, false);
   }
 
   /**
-   * Totals, after {@link #events()} was written. Throws when the books do not balance: a record that
-   * was read must be kept, a duplicate, or quarantined.
+   * After the events were written to {@code eventsPath}: publishes the quarantine files of the task
+   * attempts Spark kept, removes cross-task duplicates when a group was split, and returns the counts.
+   * Throws when the books do not balance.
    */
-  public Counts counts() {
-    long[] t = new long[7];
-    for (InternalRow r : sidePartition().toJavaRDD().filter(r -> r.getUTF8String(0).toString().equals("counts")).collect()) {
-      for (int i = 0; i < 7; i++) {
-        t[i] += r.getLong(8 + i);
-      }
+  public Counts finish(String eventsPath) {
+    if (!evaluated) {
+      throw new IllegalStateException("Cannot finish a read whose events were never written");
     }
-    long filesRead = t[0], filesQuarantined = t[1], recordsRead = t[2], parsed = t[3], recordsQuarantined = t[4];
-    long kept = emitted.value(), dup = duplicates.value();
-    if (parsed != kept + dup || recordsRead != parsed + recordsQuarantined) {
+    publishQuarantine();
+    long[] t = counters.values().stream().mapToLong(LongAccumulator::value).toArray();
+    long filesRead = t[0], filesQuarantined = t[1], recordsRead = t[2], parsed = t[3], quarantined = t[4];
+    long duplicate = t[5];
+    boolean check = bins.stream().anyMatch(Bin::split);
+    if (check) {
+      duplicate += CrossTaskDedup.run(spark, eventsPath);
+    }
+    long kept = parsed - duplicate;
+    long written = spark.read().schema(EventSchema.EVENTS).parquet(eventsPath).count();
+    if (written != kept || recordsRead != parsed + quarantined) {
       throw new IllegalStateException(String.format(
-          "Cannot account for every record: read %d, parsed %d, quarantined %d, kept %d, duplicate %d",
-          recordsRead, parsed, recordsQuarantined, kept, dup));
+          "Cannot account for every record: read %d, parsed %d, quarantined %d, duplicate %d, written %d",
+          recordsRead, parsed, quarantined, duplicate, written));
     }
-    return new Counts(filesRead, filesQuarantined, recordsRead, kept, dup, recordsQuarantined, t[5], t[6]);
+    return new Counts(filesRead, filesQuarantined, recordsRead, kept, duplicate, quarantined, t[6], t[7], check);
   }
 
-  private RDD<InternalRow> sidePartition() {
-    int n = eventPartitions;
-    RDD<Tuple2<String, InternalRow>> only =
-        PartitionPruningRDD.create(shuffled.rdd(), new PartitionFilter(n));
-    return only.toJavaRDD().map(Tuple2::_2).rdd();
+  /** Moves the kept attempts' files to {@code part-NNNNN.jsonl}; deletes those of failed attempts. */
+  private void publishQuarantine() {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    Path dir = new Path(quarantineDir);
+    Path attempts = new Path(dir, "_attempts");
+    try {
+      FileSystem fs = dir.getFileSystem(hadoop);
+      fs.mkdirs(dir);
+      Set<String> kept = new HashSet<>(sideFiles.value());
+      int n = 0;
+      for (String f : sideFiles.value().stream().sorted().toList()) {
+        Path target = new Path(dir, String.format("part-%05d.jsonl", n++));
+        if (!fs.rename(new Path(f), target)) {
+          throw new IOException("rename of " + f + " to " + target + " failed");
+        }
+      }
+      if (fs.exists(attempts)) {
+        for (FileStatus s : fs.listStatus(attempts)) {
+          if (kept.contains(s.getPath().toString())) {
+            continue;
+          }
+          fs.delete(s.getPath(), false); // a failed or speculative attempt's copy
+        }
+        fs.delete(attempts, true);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot publish the quarantine in " + quarantineDir + ": " + e.getMessage(), e);
+    }
   }
 
-  private Dataset<Row> internalDataFrame(RDD<InternalRow> rows, StructType schema) {
-    // Public in bytecode though private[sql] in Scala: the one way to hand Spark rows it need not convert.
-    return spark.internalCreateDataFrame(rows, schema, false);
+  // ---- planning ----
+
+  /** The dedup group of a log object: account/region from the layout, or one group for plain files. */
+  static String group(String path) {
+    int at = path.indexOf("/AWSLogs/");
+    if (at < 0) {
+      return "plain";
+    }
+    String[] s = path.substring(at + 9).split("/");
+    int i = s.length > 0 && s[0].startsWith("o-") ? 1 : 0;
+    if (s.length > i + 3 && s[i + 1].equals("CloudTrail")) {
+      return s[i] + "/" + s[i + 2];
+    }
+    return "plain";
   }
 
-  /** Packs files into bins of about {@code targetBinBytes}, largest first, at least one per core. */
-  static List<List<LogObject>> pack(List<LogObject> logs, Options options, int cores) {
-    long total = logs.stream().mapToLong(LogObject::size).sum();
-    int count = (int) Math.max(Math.min(logs.size(), 2L * cores), Math.min(logs.size(), total / options.targetBinBytes() + 1));
+  /** The delivery stamp in a log object's name ({@code 20261120T0005Z}), or "" when it has none. */
+  static String delivery(String path) {
+    Matcher m = DELIVERY.matcher(path.substring(path.lastIndexOf('/') + 1));
+    return m.find() ? m.group(1) : "";
+  }
+
+  /**
+   * Groups files by (account, region), newest delivery first; splits groups over {@code maxBinBytes};
+   * packs groups largest first into the least loaded of about {@code total / targetBinBytes} bins
+   * (at least two per core, so both cores stay busy to the end).
+   */
+  static List<Bin> pack(List<LogObject> logs, Options options, int cores) {
+    Map<String, List<LogObject>> groups = new LinkedHashMap<>();
+    for (LogObject o : logs) {
+      groups.computeIfAbsent(group(o.path()), k -> new ArrayList<>()).add(o);
+    }
+    Comparator<LogObject> newestFirst = Comparator.comparing((LogObject o) -> delivery(o.path())).reversed()
+        .thenComparing(LogObject::path);
+    List<Bin> pieces = new ArrayList<>();
+    for (List<LogObject> g : groups.values()) {
+      g.sort(newestFirst);
+      long size = g.stream().mapToLong(o -> Math.max(1, o.size())).sum();
+      if (size <= options.maxBinBytes()) {
+        pieces.add(new Bin(g, false));
+        continue;
+      }
+      List<LogObject> chunk = new ArrayList<>();
+      long chunkBytes = 0;
+      for (LogObject o : g) {
+        if (chunkBytes > 0 && chunkBytes + o.size() > options.maxBinBytes()) {
+          pieces.add(new Bin(chunk, true));
+          chunk = new ArrayList<>();
+          chunkBytes = 0;
+        }
+        chunk.add(o);
+        chunkBytes += Math.max(1, o.size());
+      }
+      pieces.add(new Bin(chunk, true));
+    }
+    long total = logs.stream().mapToLong(o -> Math.max(1, o.size())).sum();
+    int count = (int) Math.min(pieces.size(), Math.max(2L * cores, total / options.targetBinBytes() + 1));
     count = Math.max(1, count);
-    List<LogObject> bySize = new ArrayList<>(logs);
-    bySize.sort(Comparator.comparingLong(LogObject::size).reversed().thenComparing(LogObject::path));
+    pieces.sort(Comparator.comparingLong((Bin b) -> -bytes(b)).thenComparing(b -> b.files().get(0).path()));
     PriorityQueue<long[]> load = new PriorityQueue<>(Comparator.<long[]>comparingLong(a -> a[0]).thenComparingLong(a -> a[1]));
-    List<List<LogObject>> bins = new ArrayList<>(count);
+    List<List<Bin>> into = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      bins.add(new ArrayList<>());
+      into.add(new ArrayList<>());
       load.add(new long[] {0, i});
     }
-    for (LogObject o : bySize) {
+    for (Bin piece : pieces) {
       long[] least = load.poll();
-      bins.get((int) least[1]).add(o);
-      least[0] += Math.max(o.size(), 1);
+      into.get((int) least[1]).add(piece);
+      least[0] += bytes(piece);
       load.add(least);
     }
-    bins.removeIf(List::isEmpty);
-    for (List<LogObject> b : bins) {
-      b.sort(Comparator.comparing(LogObject::path)); // keeps reads of one prefix together
+    List<Bin> bins = new ArrayList<>();
+    for (List<Bin> parts : into) {
+      if (parts.isEmpty()) {
+        continue;
+      }
+      List<LogObject> files = new ArrayList<>();
+      boolean split = false;
+      for (Bin p : parts) {
+        files.addAll(p.files());
+        split |= p.split();
+      }
+      bins.add(new Bin(files, split));
     }
     return bins;
   }
 
-  /** Routes events by id over [0, n), and side rows to partition n. */
-  static final class Routing extends Partitioner {
-    private final int n;
-
-    Routing(int n) {
-      this.n = n;
-    }
-
-    @Override
-    public int numPartitions() {
-      return n + 1;
-    }
-
-    @Override
-    public int getPartition(Object key) {
-      String k = (String) key;
-      if (k.startsWith(SIDE_KEY)) {
-        return n;
-      }
-      int end = k.indexOf('\u0000');
-      int h = (end < 0 ? k : k.substring(0, end)).hashCode();
-      return Math.floorMod(h, n);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Routing r && r.n == n;
-    }
-
-    @Override
-    public int hashCode() {
-      return n;
-    }
+  private static long bytes(Bin b) {
+    return b.files().stream().mapToLong(o -> Math.max(1, o.size())).sum();
   }
 
-  private static final class PartitionFilter extends scala.runtime.AbstractFunction1<Object, Object>
-      implements Serializable {
-    private final int keep;
-
-    PartitionFilter(int keep) {
-      this.keep = keep;
-    }
-
-    @Override
-    public Object apply(Object idx) {
-      return ((Integer) idx) == keep;
-    }
+  List<Bin> bins() {
+    return bins;
   }
 
-  /** Keeps the first row of each event id in a partition sorted by key; counts the others. */
-  private static final class Dedup implements Iterator<InternalRow> {
-    private final Iterator<Tuple2<String, InternalRow>> in;
-    private final LongAccumulator duplicates;
-    private final LongAccumulator emitted;
-    private String lastId;
-    private InternalRow next;
+  // ---- one task ----
 
-    Dedup(Iterator<Tuple2<String, InternalRow>> in, LongAccumulator duplicates, LongAccumulator emitted) {
-      this.in = in;
-      this.duplicates = duplicates;
-      this.emitted = emitted;
-    }
-
-    @Override
-    public boolean hasNext() {
-      while (next == null && in.hasNext()) {
-        Tuple2<String, InternalRow> t = in.next();
-        String key = t._1();
-        String id = key.substring(0, key.indexOf('\u0000'));
-        if (id.equals(lastId)) {
-          duplicates.add(1);
-        } else {
-          lastId = id;
-          next = t._2();
-          emitted.add(1);
-        }
-      }
-      return next != null;
-    }
-
-    @Override
-    public InternalRow next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      InternalRow r = next;
-      next = null;
-      return r;
-    }
-  }
-
-  /** One task: reads its bin file by file and emits keyed rows, then its counts. */
-  private static final class BinReader implements Iterator<Tuple2<String, InternalRow>>, RecordParser.Sink {
+  /** Reads its bin file by file, keeps the first copy of each event id, counts, quarantines. */
+  private static final class BinReader implements Iterator<InternalRow>, RecordParser.Sink {
     private static final int I_EVENT_ID = EventSchema.index("event_id");
-    private static final int I_ADDENDUM = EventSchema.index("addendum");
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final Iterator<LogObject> files;
     private final Configuration conf;
     private final Options options;
     private final RecordParser parser;
-    private final UnsafeProjection eventProjection = UnsafeProjection.create(EventSchema.EVENTS);
-    private final UnsafeProjection sideProjection = UnsafeProjection.create(SIDE);
-    private final ArrayDeque<Tuple2<String, InternalRow>> ready = new ArrayDeque<>();
+    private final String quarantineDir;
+    private final LongAccumulator[] acc;
+    private final CollectionAccumulator<String> sideFiles;
+    private final UnsafeProjection projection = UnsafeProjection.create(EventSchema.EVENTS);
+    private final ArrayDeque<InternalRow> ready = new ArrayDeque<>();
+    private final EventIdSet seen = new EventIdSet();
     private byte[] data = new byte[1 << 20];
-    private UTF8String source;
-    private long recordIndexForKey;
-    private long filesRead, filesQuarantined, recordsRead, recordsParsed, recordsQuarantined, compressed, uncompressed;
-    private boolean countsEmitted;
-    private final StringBuilder keyBuilder = new StringBuilder(64);
-    private long sourceHash;
+    private String source;
+    private OutputStream sideOut;
+    private JsonGenerator side;
+    private String sidePath;
+    private final long[] n = new long[8];
+    private boolean done;
 
-    BinReader(Iterator<List<LogObject>> bins, Configuration conf, ActionMapper actions, Options options, int n) {
+    BinReader(Iterator<List<LogObject>> bins, Configuration conf, ActionMapper actions, Options options, String quarantineDir,
+        LongAccumulator[] acc, CollectionAccumulator<String> sideFiles) {
       List<LogObject> all = new ArrayList<>();
       bins.forEachRemaining(all::addAll);
       this.files = all.iterator();
       this.conf = conf;
       this.options = options;
       this.parser = new RecordParser(actions, options.maxRecordBytes());
+      this.quarantineDir = quarantineDir;
+      this.acc = acc;
+      this.sideFiles = sideFiles;
     }
 
     @Override
@@ -343,11 +331,11 @@ public final class TrailReader {
       while (ready.isEmpty()) {
         if (files.hasNext()) {
           readFile(files.next());
-        } else if (!countsEmitted) {
-          countsEmitted = true;
-          side(new Object[] {utf8("counts"), null, null, null, null, null, null, null, filesRead,
-              filesQuarantined, recordsRead, recordsParsed, recordsQuarantined, compressed, uncompressed});
         } else {
+          if (!done) {
+            done = true;
+            close();
+          }
           return false;
         }
       }
@@ -355,7 +343,7 @@ public final class TrailReader {
     }
 
     @Override
-    public Tuple2<String, InternalRow> next() {
+    public InternalRow next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
@@ -363,45 +351,47 @@ public final class TrailReader {
     }
 
     private void readFile(LogObject file) {
-      source = UTF8String.fromString(file.path());
-      sourceHash = pathHash(file.path());
-      recordIndexForKey = 0;
-      filesRead++;
-      compressed += file.size();
+      source = file.path();
+      n[0]++;
+      n[6] += file.size();
       int length;
       try {
         length = load(file);
       } catch (FileProblem e) {
-        filesQuarantined++;
-        quarantine(new RecordParser.Problem(RecordParser.Problem.FILE, -1, -1, e.getMessage(), null, e.excerpt));
+        n[1]++;
+        quarantine(new RecordParser.Problem(RecordParser.Problem.FILE, -1, -1, e.getMessage(), null, ""));
         return;
       } catch (IOException e) {
-        // Listing saw it, reading failed: a storage error, not bad data. Fail the task; Spark retries.
-        throw new java.io.UncheckedIOException("Cannot read trail object " + file.path() + ": " + e.getMessage(), e);
+        // Listing saw it, reading failed: a storage error, not bad data. Fail the task; Spark retries it.
+        throw new UncheckedIOException("Cannot read trail object " + file.path() + ": " + e.getMessage(), e);
       }
-      uncompressed += length;
+      n[7] += length;
       RecordParser.FileCounts c = parser.parse(data, length, file.path(), this);
-      recordsRead += c.recordsRead();
-      recordsParsed += c.recordsKept();
-      recordsQuarantined += c.recordsQuarantined();
+      n[2] += c.recordsRead();
+      n[3] += c.recordsKept();
+      n[4] += c.recordsQuarantined();
       if (c.fileProblem()) {
-        filesQuarantined++;
+        n[1]++;
       }
     }
 
     /** Reads and, when gzip, inflates one object into {@link #data}; returns its length. */
     private int load(LogObject file) throws IOException {
+      if (file.size() > options.maxFileBytes()) {
+        throw new FileProblem("object of " + file.size() + " bytes is over the limit of " + options.maxFileBytes() + " bytes");
+      }
       Path path = new Path(file.path());
-      byte[] raw;
+      byte[] raw = new byte[(int) file.size()];
       try (FSDataInputStream in = path.getFileSystem(conf).open(path)) {
-        raw = readAll(in, file.size(), options.maxFileBytes(), file.path());
+        in.readFully(0, raw);
+      } catch (java.io.EOFException e) {
+        throw new IOException("object is shorter than its listed " + file.size() + " bytes", e);
       }
       if (raw.length >= 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b) {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw), 1 << 16)) {
-          return inflate(in, raw);
+          return inflate(in);
         } catch (ZipException | java.io.EOFException e) {
-          throw new FileProblem("corrupt gzip: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
-              "");
+          throw new FileProblem("corrupt gzip: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
       }
       if (data.length < raw.length) {
@@ -411,12 +401,12 @@ public final class TrailReader {
       return raw.length;
     }
 
-    private int inflate(InputStream in, byte[] raw) throws IOException {
+    private int inflate(InputStream in) throws IOException {
       int len = 0;
       while (true) {
         if (len == data.length) {
           if (data.length >= options.maxFileBytes()) {
-            throw new FileProblem("decompressed size is over the limit of " + options.maxFileBytes() + " bytes", "");
+            throw new FileProblem("decompressed size is over the limit of " + options.maxFileBytes() + " bytes");
           }
           data = Arrays.copyOf(data, (int) Math.min(options.maxFileBytes(), Math.min(Integer.MAX_VALUE - 16, 2L * data.length)));
         }
@@ -428,75 +418,72 @@ public final class TrailReader {
       }
     }
 
-    private static byte[] readAll(FSDataInputStream in, long size, long max, String path) throws IOException {
-      if (size > max) {
-        throw new FileProblem("object of " + size + " bytes is over the limit of " + max + " bytes", "");
-      }
-      byte[] b = new byte[(int) size];
-      int off = 0;
-      while (off < b.length) {
-        int r = in.read(b, off, b.length - off);
-        if (r < 0) {
-          throw new IOException("object ended after " + off + " of " + size + " listed bytes: " + path);
-        }
-        off += r;
-      }
-      return b;
-    }
-
     @Override
     public void event(InternalRow row) {
-      UTF8String id = row.getUTF8String(I_EVENT_ID);
-      InternalRow addendum = row.isNullAt(I_ADDENDUM) ? null : row.getStruct(I_ADDENDUM, 4);
-      boolean updated = addendum != null && !addendum.isNullAt(0)
-          && "UPDATED_DATA".equals(addendum.getUTF8String(0).toString());
-      // Updated data sorts first, then by file and position, so the kept copy does not depend on how
-      // files were packed into tasks. The file is keyed by a hash of its path to keep keys short.
-      keyBuilder.setLength(0);
-      keyBuilder.append(id.toString()).append('\u0000').append(updated ? '0' : '1');
-      appendHex(keyBuilder, sourceHash, 16);
-      appendHex(keyBuilder, recordIndexForKey++, 8);
-      ready.add(new Tuple2<>(keyBuilder.toString(), eventProjection.apply(row).copy()));
+      if (!seen.add(row.getUTF8String(I_EVENT_ID).toString())) {
+        n[5]++; // an older delivery of an event already kept
+        return;
+      }
+      ready.add(projection.apply(row).copy());
     }
 
     @Override
     public void quarantine(RecordParser.Problem p) {
-      side(new Object[] {utf8("quarantine"), source, utf8(p.scope()),
-          p.recordIndex() < 0 ? null : p.recordIndex(), p.byteOffset() < 0 ? null : p.byteOffset(),
-          utf8(p.reason()), utf8(p.eventId()), utf8(p.excerpt()), null, null, null, null, null, null, null});
-    }
-
-    private void side(Object[] values) {
-      ready.add(new Tuple2<>(SIDE_KEY, sideProjection.apply(new GenericInternalRow(values)).copy()));
-    }
-
-    private static UTF8String utf8(String s) {
-      return s == null ? null : UTF8String.fromString(s);
-    }
-
-    /** FNV-1a over the path's chars: stable across JVMs and runs, unlike identity hashes. */
-    private static long pathHash(String path) {
-      long h = 0xcbf29ce484222325L;
-      for (int i = 0; i < path.length(); i++) {
-        h = (h ^ path.charAt(i)) * 0x100000001b3L;
+      try {
+        if (side == null) {
+          TaskContext tc = TaskContext.get();
+          Path path = new Path(quarantineDir, String.format("_attempts/part-%05d-%d-%d.jsonl",
+              tc == null ? 0 : tc.partitionId(), tc == null ? 0 : tc.attemptNumber(), tc == null ? 0 : tc.taskAttemptId()));
+          sideOut = path.getFileSystem(conf).create(path, true);
+          side = JSON.createGenerator(sideOut);
+          sidePath = path.getFileSystem(conf).makeQualified(path).toString();
+        }
+        side.writeStartObject();
+        side.writeStringField("source_object", source);
+        side.writeStringField("scope", p.scope());
+        if (p.recordIndex() >= 0) {
+          side.writeNumberField("record_index", p.recordIndex());
+        }
+        if (p.byteOffset() >= 0) {
+          side.writeNumberField("byte_offset", p.byteOffset());
+        }
+        side.writeStringField("reason", p.reason());
+        if (p.eventId() != null) {
+          side.writeStringField("event_id", p.eventId());
+        }
+        side.writeStringField("excerpt", p.excerpt());
+        side.writeEndObject();
+        side.writeRaw('\n');
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot write the quarantine of " + source + ": " + e.getMessage(), e);
       }
-      return h;
     }
 
-    private static void appendHex(StringBuilder sb, long v, int digits) {
-      for (int i = digits - 1; i >= 0; i--) {
-        sb.append(Character.forDigit((int) ((v >>> (4 * i)) & 0xf), 16));
+    /** End of the task: closes the side file and hands the counts to the driver. */
+    private void close() {
+      try {
+        if (side != null) {
+          side.close();
+          sideOut.close();
+          sideFiles.add(sidePath);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot write the quarantine file " + sidePath + ": " + e.getMessage(), e);
+      }
+      for (int i = 0; i < n.length; i++) {
+        acc[i].add(n[i]);
       }
     }
   }
 
   /** A file that is readable storage-wise but cannot be used: quarantined, not retried. */
   private static final class FileProblem extends IOException {
-    final String excerpt;
-
-    FileProblem(String message, String excerpt) {
+    FileProblem(String message) {
       super(message);
-      this.excerpt = excerpt;
     }
+  }
+
+  static UTF8String utf8(String s) {
+    return s == null ? null : UTF8String.fromString(s);
   }
 }

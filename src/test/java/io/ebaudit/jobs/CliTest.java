@@ -39,8 +39,8 @@ public class CliTest extends SparkSuite {
     assertThat(run("ingest", "--trail", trail, "--out", o, "--set", "ingest.nope=3")).isEqualTo(2);
     assertThat(err.toString()).isEqualTo("ebaudit: Cannot configure: unknown setting ingest.nope, got ingest.nope=3\n");
     err.getBuffer().setLength(0);
-    assertThat(run("ingest", "--trail", trail, "--out", o, "--set", "ingest.min_partitions=zero")).isEqualTo(2);
-    assertThat(err.toString()).startsWith("ebaudit: Cannot configure: ingest.min_partitions must be a whole number");
+    assertThat(run("ingest", "--trail", trail, "--out", o, "--set", "ingest.max_task_bytes=zero")).isEqualTo(2);
+    assertThat(err.toString()).startsWith("ebaudit: Cannot configure: ingest.max_task_bytes must be a whole number");
     err.getBuffer().setLength(0);
     assertThat(run("ingest", "--out", o)).isEqualTo(2); // picocli: missing --trail
     assertThat(err.toString()).contains("Missing required option: '--trail=URI'");

@@ -55,9 +55,9 @@ public class IngestJobTest extends SparkSuite {
     "processing-library/SerializerVariousUserIdentityTestFile.json",
   };
 
-  private IngestSummary ingest(Path trail, Path out, double maxReject) {
+  private IngestSummary ingest(Path trail, Path out, double maxReject, String... set) {
     IngestConfig config = IngestConfig.of(List.of(trail.toString()), null, null, Set.of(), Set.of(),
-        out.toString(), maxReject, Settings.defaults());
+        out.toString(), maxReject, Settings.defaults().with(List.of(set)));
     return IngestJob.run(spark(), config);
   }
 
@@ -89,7 +89,7 @@ public class IngestJobTest extends SparkSuite {
     assertThat(events.select("event_id").distinct().count()).isEqualTo(s.recordsKept());
     assertThat(events.filter(col("event_source").equalTo("elasticbeanstalk.amazonaws.com")).count()).isEqualTo(1);
 
-    Dataset<Row> q = spark().read().schema(EventSchema.QUARANTINE).parquet(out.resolve("quarantine").toString());
+    Dataset<Row> q = spark().read().schema(EventSchema.QUARANTINE).json(out.resolve("quarantine").toString());
     assertThat(q.filter(col("scope").equalTo("record")).count()).isEqualTo(s.recordsQuarantined());
     assertThat(q.filter(col("scope").equalTo("file")).count()).isEqualTo(s.filesQuarantined());
     assertThat(q.filter(col("reason").isNull().or(col("source_object").isNull())).count()).isZero();
@@ -167,7 +167,7 @@ public class IngestJobTest extends SparkSuite {
     assertThat(s.filesQuarantined()).isEqualTo(4); // corrupt, truncated gzip, truncated JSON, not CloudTrail
     assertThat(s.recordsKept()).isEqualTo(2);
     assertThat(s.recordsRead()).isEqualTo(s.recordsKept() + s.recordsDuplicate() + s.recordsQuarantined());
-    List<String> reasons = spark().read().schema(EventSchema.QUARANTINE).parquet(out.resolve("quarantine").toString())
+    List<String> reasons = spark().read().schema(EventSchema.QUARANTINE).json(out.resolve("quarantine").toString())
         .select("reason").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     assertThat(reasons).anyMatch(r -> r.startsWith("corrupt gzip"))
         .anyMatch(r -> r.startsWith("malformed JSON at byte"))
@@ -181,5 +181,40 @@ public class IngestJobTest extends SparkSuite {
     java.io.StringWriter err = new java.io.StringWriter();
     assertThat(IngestCommand.exitCode(s, new java.io.PrintWriter(err))).isEqualTo(1);
     assertThat(err.toString()).startsWith("ebaudit: Cannot finish ingest: 0.6250 of what was read was quarantined");
+  }
+
+  @Test
+  public void splittingAnAccountRegionGroupAcrossTasksGivesTheSameTable() throws IOException {
+    Path trail = tmp.newFolder("split").toPath();
+    List<String> all = new java.util.ArrayList<>();
+    for (int f = 0; f < 12; f++) {
+      List<String> records = new java.util.ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        int id = f * 20 + i;
+        records.add(event(String.format("00000000-0000-4000-8000-%012d", id), "2026-11-2" + (f % 3) + "T10:00:00Z",
+            "ec2.amazonaws.com", "DescribeInstances"));
+      }
+      all.addAll(records);
+      String day = "2026/11/2" + (f % 3);
+      write(trail, logKey(null, "111122223333", "us-east-1", day, "F" + f), envelope(records), true);
+      // Every third file is delivered again by an organization trail, half an hour later.
+      if (f % 3 == 0) {
+        String late = logKey("o-aaaaaaaaaa", "111122223333", "us-east-1", day, "L" + f).replace("T0005Z", "T0035Z");
+        write(trail, late, envelope(records), true);
+      }
+    }
+    Path whole = tmp.newFolder("whole-out").toPath();
+    Path split = tmp.newFolder("split-out").toPath();
+    IngestSummary a = ingest(trail, whole, 0.0);
+    IngestSummary b = ingest(trail, split, 0.0, "ingest.target_task_bytes=100", "ingest.max_task_bytes=600");
+    assertThat(a.recordsKept()).isEqualTo(240);
+    assertThat(a.recordsDuplicate()).isEqualTo(80);
+    assertThat(b.recordsKept()).isEqualTo(a.recordsKept());
+    assertThat(b.recordsDuplicate()).isEqualTo(a.recordsDuplicate());
+    Dataset<Row> keptWhole = events(whole).select("event_id", "source_object").orderBy("event_id");
+    Dataset<Row> keptSplit = events(split).select("event_id", "source_object").orderBy("event_id");
+    assertFramesEqual(keptWhole, keptSplit);
+    // The later (organization trail) delivery is the copy kept.
+    assertThat(events(whole).filter(col("source_object").contains("o-aaaaaaaaaa")).count()).isEqualTo(80);
   }
 }
