@@ -15,7 +15,9 @@ public final class Tables {
    */
   private static final String[] EVENTS_NO_DICTIONARY = {
     "event_id", "event_time", "request_id", "request_parameters", "response_elements",
-    "additional_event_data", "service_event_details", "shared_event_id", "session_creation_date"
+    "additional_event_data", "service_event_details", "shared_event_id", "session_creation_date",
+    // Repeated, but long: hashing and comparing them for the dictionary costs more than it saves.
+    "source_object", "user_agent"
   };
 
   /** The events table, partitioned by {@code event_date}, replacing what is at {@code path}. */

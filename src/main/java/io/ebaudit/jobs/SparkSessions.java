@@ -28,6 +28,11 @@ public final class SparkSessions {
     setIfAbsent(conf, c, "spark.sql.sources.parallelPartitionDiscovery.threshold", "100000");
     setIfAbsent(conf, c, "spark.sql.parquet.compression.codec", "snappy");
     setIfAbsent(conf, c, "spark.sql.session.timeZone", "UTC");
+    // A task writes each of its days' files at once instead of sorting its rows by day first: measured
+    // 1.3 GB instead of 2.2 GB peak memory on a 2 GB trail, and a little faster. Past 32 open files a
+    // task sorts the rest, as Spark does by default.
+    setIfAbsent(conf, c, "spark.sql.optimizer.plannedWrite.enabled", "false");
+    setIfAbsent(conf, c, "spark.sql.maxConcurrentOutputFileWriters", "32");
     // The events schema is wide; without this every plan print warns about truncation.
     setIfAbsent(conf, c, "spark.sql.debug.maxToStringFields", "200");
     return c;
