@@ -1,0 +1,27 @@
+package io.ebaudit.rules;
+
+import org.apache.spark.sql.Column;
+
+/**
+ * One risk rule: a boolean over one row of its input table, evaluated with every other rule in one
+ * pass ({@link RuleEngine}). Its metadata (title, severity, risk, remediation, references, compliance)
+ * is {@code /rules/<id>.json} on the classpath; a failing and a passing fixture for it are in the
+ * registry test.
+ *
+ * <p>{@link Input#CHANGES} rules read {@code config_changes} rows, {@link Input#EVENTS} rules read
+ * {@code beanstalk_events} rows (see {@code BeanstalkSchemas}). Rules are pure: columns in, a column out.
+ */
+public interface Rule {
+  enum Input { CHANGES, EVENTS }
+
+  /** The public id, snake_case with the {@code eb_} prefix; users suppress and alert on it. */
+  String id();
+
+  Input input();
+
+  /** True for the rows this rule fires on. */
+  Column matches(RuleContext ctx);
+
+  /** A one-line, human explanation of one firing (may use the row's columns). */
+  Column detail(RuleContext ctx);
+}
