@@ -9,6 +9,7 @@ import static org.apache.spark.sql.types.DataTypes.createStructField;
 import static org.apache.spark.sql.types.DataTypes.createStructType;
 
 import java.util.List;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -45,6 +46,8 @@ public final class BeanstalkSchemas {
   public static final String TAG_ADDED = "tag_added";
   public static final String TAG_REMOVED = "tag_removed";
   public static final String TERMINATED = "terminated";
+  /** A create call left this option unset: the row carries the documented default (or the template's value). */
+  public static final String OPTION_DEFAULT = "option_default";
 
   public static final StructType BEANSTALK_EVENTS =
       createStructType(
@@ -71,6 +74,8 @@ public final class BeanstalkSchemas {
               createStructField("user_agent", StringType, true),
               createStructField("client_class", StringType, false),
               createStructField("read_only", BooleanType, true),
+              // Tags known for the environment at the time (CreateEnvironment, UpdateTagsForResource, snapshots).
+              createStructField("environment_tags", DataTypes.createMapType(StringType, StringType), true),
               createStructField("outcome", StringType, false), // success | failed
               createStructField("error_code", StringType, true),
               createStructField("error_message", StringType, true),

@@ -1,5 +1,9 @@
 package io.ebaudit.rules;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.util.List;
 import org.apache.spark.sql.Column;
 
 /**
@@ -24,4 +28,22 @@ public interface Rule {
 
   /** A one-line, human explanation of one firing (may use the row's columns). */
   Column detail(RuleContext ctx);
+
+  /**
+   * The severity of one firing. The metadata's, unless the rule raises it for some rows (a production
+   * environment, say); the engine applies a configured override on top.
+   */
+  default Column severity(RuleContext ctx, String metadataSeverity) {
+    return lit(metadataSeverity);
+  }
+
+  /**
+   * What makes firings one finding: rows with equal keys (and rule) merge, keeping all their event ids
+   * and the first and last time seen. By default one finding per event and, for changes, per option.
+   */
+  default List<Column> findingKey() {
+    return input() == Input.CHANGES
+        ? List.of(col("event_id"), col("target_name"), col("namespace"), col("option_name"), col("resource_name"))
+        : List.of(col("event_id"));
+  }
 }
