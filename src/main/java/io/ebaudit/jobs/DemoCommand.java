@@ -4,7 +4,6 @@ import io.ebaudit.config.IngestConfig;
 import io.ebaudit.sample.SampleResult;
 import io.ebaudit.sample.SampleSpec;
 import io.ebaudit.sample.TrailGenerator;
-import io.ebaudit.trail.IngestSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -47,18 +46,24 @@ public final class DemoCommand implements Callable<Integer> {
     say.flush();
 
     SparkSession spark = SparkSessions.forCli("demo");
-    IngestSummary s = run(spark, trail, out);
+    AnalyzeJob.Result r = run(spark, trail, out);
     say.println();
     say.println("ingest:");
-    say.println(s.describe());
+    say.println(r.ingest().describe());
+    say.println();
+    say.print(AnalyzeJob.describe(r));
     say.println();
     say.println("outputs under " + out.toAbsolutePath() + ":");
     say.println("  trail/                 the sample CloudTrail archive (AWSLogs/ layout)");
     say.println("  events/                normalized events, Parquet, partitioned by event_date");
-    say.println("  quarantine/            records and files that could not be kept, with why");
+    say.println("  quarantine/            records and files that could not be kept, with why (JSON lines)");
     say.println("  ingest-summary.json    the accounting of the run");
+    say.println("  beanstalk_events/      every Elastic Beanstalk call, with actor and client");
+    say.println("  config_changes/        every option, platform, template, version, tier and tag change, before and after");
+    say.println("  environment_state/     each environment's configuration at the end of the window");
+    say.println("  findings/              risky changes: findings.csv, findings.jsonl, parquet/");
     say.flush();
-    return IngestCommand.exitCode(s, command.commandLine().getErr());
+    return IngestCommand.exitCode(r.ingest(), command.commandLine().getErr());
   }
 
   private static void deleteTree(Path dir) throws IOException {
@@ -72,9 +77,10 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  IngestSummary run(SparkSession spark, Path trail, Path outputs) {
+  AnalyzeJob.Result run(SparkSession spark, Path trail, Path outputs) {
+    var st = settings.load(spark.sparkContext().hadoopConfiguration());
     IngestConfig config = IngestConfig.of(List.of(trail.toAbsolutePath().toString()), null, null, Set.of(), Set.of(),
-        outputs.toAbsolutePath().toString(), null, settings.load(spark.sparkContext().hadoopConfiguration()));
-    return IngestJob.run(spark, config);
+        outputs.toAbsolutePath().toString(), null, st);
+    return AnalyzeJob.run(spark, config, List.of(), st);
   }
 }

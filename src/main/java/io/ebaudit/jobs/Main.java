@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Audit Elastic Beanstalk changes, posture and permissions from CloudTrail archives.",
-    subcommands = {SampleCommand.class, IngestCommand.class, DemoCommand.class, BenchSparkJsonCommand.class})
+    subcommands = {SampleCommand.class, IngestCommand.class, AnalyzeCommand.class, DemoCommand.class,
+        BenchSparkJsonCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

@@ -1,0 +1,42 @@
+package io.ebaudit.jobs;
+
+import io.ebaudit.config.Settings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ebaudit analyze}: ingest, Beanstalk changes and timeline, risk rules, findings. */
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+    description = "Ingest CloudTrail archives, extract Elastic Beanstalk changes, replay each environment's"
+        + " configuration, and evaluate the risk rules into DIR/findings.")
+public final class AnalyzeCommand implements Callable<Integer> {
+  @Mixin TrailOptions trail = new TrailOptions();
+
+  @Option(names = "--snapshot", split = ",", paramLabel = "PATH",
+      description = "describe-configuration-settings / describe-environments JSON (files or folders, local or s3a) to seed the timeline.")
+  List<String> snapshots = new ArrayList<>();
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output root (local or s3a).")
+  String out;
+
+  @Mixin SettingsOptions settings = new SettingsOptions();
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    SparkSession spark = SparkSessions.forCli("analyze");
+    Settings st = settings.load(spark.sparkContext().hadoopConfiguration());
+    AnalyzeJob.Result r = AnalyzeJob.run(spark, trail.ingestConfig(out, st), snapshots, st);
+    spec.commandLine().getOut().println(r.ingest().describe());
+    spec.commandLine().getOut().print(AnalyzeJob.describe(r));
+    spec.commandLine().getOut().flush();
+    return IngestCommand.exitCode(r.ingest(), spec.commandLine().getErr());
+  }
+}

@@ -1,0 +1,116 @@
+package io.ebaudit.jobs;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ebaudit.beanstalk.BeanstalkEvents;
+import io.ebaudit.beanstalk.BeanstalkSchemas;
+import io.ebaudit.beanstalk.EnvironmentState;
+import io.ebaudit.beanstalk.Snapshots;
+import io.ebaudit.beanstalk.Timeline;
+import io.ebaudit.config.IngestConfig;
+import io.ebaudit.config.Settings;
+import io.ebaudit.io.Storage;
+import io.ebaudit.report.FindingSchema;
+import io.ebaudit.report.FindingWriter;
+import io.ebaudit.report.Suppressions;
+import io.ebaudit.rules.RuleEngine;
+import io.ebaudit.rules.RuleRegistry;
+import io.ebaudit.trail.EventSchema;
+import io.ebaudit.trail.IngestSummary;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * {@code analyze}: ingest, then the Beanstalk stage and the rules. Writes under the output root
+ * {@code events/}, {@code quarantine/}, {@code beanstalk_events/} and {@code config_changes/}
+ * (Parquet, by {@code event_date}), {@code environment_state/} and {@code findings/}.
+ */
+public final class AnalyzeJob {
+  private AnalyzeJob() {}
+
+  /** What one analyze run produced. */
+  public record Result(IngestSummary ingest, long beanstalkEvents, long configChanges, long environments,
+      Map<String, Long> openFindingsBySeverity, long suppressedFindings, String out) {}
+
+  public static Result run(SparkSession spark, IngestConfig ingest, List<String> snapshots, Settings settings) {
+    IngestSummary summary = IngestJob.run(spark, ingest);
+    String out = Storage.qualify(spark.sparkContext().hadoopConfiguration(), ingest.out());
+    Dataset<Row> events = spark.read().schema(EventSchema.EVENTS).parquet(summary.eventsPath());
+
+    Dataset<Row> beanstalk = BeanstalkEvents.extract(events).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> seed = snapshots.isEmpty()
+        ? spark.createDataFrame(List.of(), BeanstalkSchemas.SEED)
+        : Snapshots.read(spark, snapshots);
+    Dataset<Row> timeline = Timeline.build(beanstalk, seed).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> changes = Timeline.changes(timeline);
+    Dataset<Row> state = EnvironmentState.derive(timeline, beanstalk);
+
+    write(beanstalk, Storage.child(out, "beanstalk_events"), true);
+    write(changes, Storage.child(out, "config_changes"), true);
+    write(state, Storage.child(out, "environment_state"), false);
+
+    JsonNode rules = settings.section("rules");
+    Dataset<Row> findings = RuleEngine.evaluate(
+        spark.read().schema(BeanstalkSchemas.CONFIG_CHANGES).parquet(Storage.child(out, "config_changes")),
+        spark.read().schema(BeanstalkSchemas.BEANSTALK_EVENTS).parquet(Storage.child(out, "beanstalk_events")),
+        RuleRegistry.all(), rules);
+    findings = Suppressions.apply(findings, Suppressions.parse(settings.section("suppressions")),
+        LocalDate.now(ZoneOffset.UTC));
+    String findingsDir = Storage.child(out, "findings");
+    FindingWriter.write(findings, findingsDir);
+
+    Dataset<Row> written = spark.read().schema(FindingSchema.FINDINGS).parquet(FindingWriter.parquetPath(findingsDir));
+    Map<String, Long> bySeverity = new TreeMap<>();
+    long suppressed = 0;
+    for (Row r : written.groupBy("status", "severity").count().collectAsList()) {
+      if (FindingSchema.OPEN.equals(r.getString(0))) {
+        bySeverity.put(r.getString(1), r.getLong(2));
+      } else {
+        suppressed += r.getLong(2);
+      }
+    }
+    Result result = new Result(summary,
+        spark.read().schema(BeanstalkSchemas.BEANSTALK_EVENTS).parquet(Storage.child(out, "beanstalk_events")).count(),
+        spark.read().schema(BeanstalkSchemas.CONFIG_CHANGES).parquet(Storage.child(out, "config_changes")).count(),
+        spark.read().schema(BeanstalkSchemas.ENVIRONMENT_STATE).parquet(Storage.child(out, "environment_state"))
+            .select("account_id", "aws_region", "environment_name").distinct().count(),
+        bySeverity, suppressed, out);
+    timeline.unpersist();
+    beanstalk.unpersist();
+    return result;
+  }
+
+  private static void write(Dataset<Row> table, String path, boolean byDate) {
+    var w = table.write().mode(SaveMode.Overwrite);
+    if (byDate) {
+      w = w.partitionBy("event_date");
+    }
+    w.parquet(path);
+  }
+
+  /** The lines {@code analyze} and {@code demo} print. */
+  public static String describe(Result r) {
+    long open = r.openFindingsBySeverity().values().stream().mapToLong(Long::longValue).sum();
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("beanstalk: %,d events, %,d configuration changes, %,d environments%n",
+        r.beanstalkEvents(), r.configChanges(), r.environments()));
+    sb.append(String.format("findings: %,d open", open));
+    for (String sev : FindingSchema.SEVERITIES) {
+      Long n = r.openFindingsBySeverity().get(sev);
+      if (n != null) {
+        sb.append(String.format(", %,d %s", n, sev));
+      }
+    }
+    sb.append(String.format("; %,d suppressed%n", r.suppressedFindings()));
+    return sb.toString();
+  }
+}
