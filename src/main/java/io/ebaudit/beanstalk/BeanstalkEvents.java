@@ -139,15 +139,18 @@ public final class BeanstalkEvents {
         .filter(col("_n").equalTo(1).and(col("tag_value").isNotNull()))
         .groupBy("account_id", "aws_region", "environment_name")
         .agg(map_from_entries(org.apache.spark.sql.functions.collect_list(
-            org.apache.spark.sql.functions.struct(col("tag_key"), col("tag_value")))).as("_tags"));
+            org.apache.spark.sql.functions.struct(col("tag_key"), col("tag_value")))).as("_tags"))
+        .select(col("account_id").as("_t_account"), col("aws_region").as("_t_region"),
+            col("environment_name").as("_t_env"), col("_tags"));
+    // Derived from events itself: join on renamed columns so the self-join is unambiguous.
     Dataset<Row> joined = events.join(latest,
-        events.col("account_id").eqNullSafe(latest.col("account_id"))
-            .and(events.col("aws_region").eqNullSafe(latest.col("aws_region")))
-            .and(events.col("environment_name").equalTo(latest.col("environment_name"))), "left");
+        col("account_id").eqNullSafe(col("_t_account"))
+            .and(col("aws_region").eqNullSafe(col("_t_region")))
+            .and(col("environment_name").equalTo(col("_t_env"))), "left");
     Column[] cols = new Column[BeanstalkSchemas.BEANSTALK_EVENTS.size()];
     String[] names = BeanstalkSchemas.BEANSTALK_EVENTS.fieldNames();
     for (int i = 0; i < names.length; i++) {
-      cols[i] = names[i].equals("environment_tags") ? col("_tags").as("environment_tags") : events.col(names[i]);
+      cols[i] = names[i].equals("environment_tags") ? col("_tags").as("environment_tags") : col(names[i]);
     }
     return joined.select(cols);
   }

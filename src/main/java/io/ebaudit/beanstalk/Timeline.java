@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
+import io.ebaudit.secrets.SecretColumns;
 import io.ebaudit.secrets.Secrets;
 import java.util.ArrayList;
 import java.util.List;
@@ -200,7 +201,7 @@ public final class Timeline {
                 .when(prevKind.isNotNull(), lit(BeanstalkSchemas.FROM_TRAIL))
                 .when(creates, lit(NEW))
                 .otherwise(lit(BeanstalkSchemas.UNKNOWN)));
-    Column secret = Secrets.isSecretColumn(col("namespace"), col("option_name"), col("value_after"))
+    Column secret = SecretColumns.isSecretColumn(col("namespace"), col("option_name"), col("value_after"))
         .or(coalesce(col("value_after"), lit("")).equalTo(lit(Secrets.MASK)))
         .or(coalesce(col("value_before"), lit("")).equalTo(lit(Secrets.MASK)));
     return replayed.withColumn("secret", coalesce(secret, lit(false)))

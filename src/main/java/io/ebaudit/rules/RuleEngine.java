@@ -13,7 +13,7 @@ import static org.apache.spark.sql.functions.when;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ebaudit.report.FindingSchema;
-import io.ebaudit.secrets.Secrets;
+import io.ebaudit.secrets.SecretColumns;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -102,7 +102,7 @@ public final class RuleEngine {
         .withColumn("_hit", org.apache.spark.sql.functions.explode(col("_hits")))
         .select(col("_hit.*"), col("event_id"), col("event_time"), col("account_id"), col("aws_region").as("region"),
             col("application"), environment.as("environment"), col("resource_arn"), col("principal_arn"),
-            Secrets.maskJsonColumn(to_json(evidence)).as("evidence"), target.as("_target"));
+            SecretColumns.maskJsonColumn(to_json(evidence)).as("evidence"), target.as("_target"));
     // One finding per rule and key: all its events, first and last seen, the earliest firing's details.
     Dataset<Row> merged = fired.groupBy("rule_id", "key")
         .agg(expr("min_by(struct(severity, detail, title, remediation, compliance, account_id, region, application,"
