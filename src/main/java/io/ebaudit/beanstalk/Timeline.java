@@ -101,7 +101,7 @@ public final class Timeline {
     }
     Dataset<Row> changes = union(parts);
     Dataset<Row> withTemplates = changes.unionByName(inheritFromTemplates(targeted, changes, seed));
-    Dataset<Row> all = withTemplates.unionByName(seedRows(seed));
+    Dataset<Row> all = withTemplates.unionByName(seedRows(placeSeeds(seed, withTemplates)));
     return replay(all);
   }
 
@@ -167,6 +167,21 @@ public final class Timeline {
         .filter(org.apache.spark.sql.functions.not(expr(
             "exists(coalesce(_rq.optionSettings, array()), o -> lower(o.namespace) = lower(t_ns) and lower(o.optionName) = lower(t_opt))")));
     return rows(inherited, BeanstalkSchemas.OPTION_SET, col("t_ns"), col("t_opt"), col("t_res"), col("t_value"));
+  }
+
+  /**
+   * describe-configuration-settings output names no account or region: a seed without them applies to
+   * the targets of that type and name the trail shows (in each account and region it shows them).
+   */
+  private static Dataset<Row> placeSeeds(Dataset<Row> seed, Dataset<Row> changes) {
+    Dataset<Row> targets = changes.select(col("target_type").as("k_type"), col("target_name").as("k_name"),
+        col("account_id").as("k_account"), col("aws_region").as("k_region")).distinct();
+    return seed.join(targets, col("target_type").equalTo(col("k_type")).and(col("target_name").equalTo(col("k_name")))
+                .and(col("account_id").isNull().or(col("account_id").equalTo(col("k_account"))))
+                .and(col("aws_region").isNull().or(col("aws_region").equalTo(col("k_region")))), "left")
+        .withColumn("account_id", coalesce(col("account_id"), col("k_account")))
+        .withColumn("aws_region", coalesce(col("aws_region"), col("k_region")))
+        .drop("k_type", "k_name", "k_account", "k_region");
   }
 
   private static Dataset<Row> seedRows(Dataset<Row> seed) {

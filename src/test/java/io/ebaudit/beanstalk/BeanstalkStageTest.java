@@ -146,7 +146,8 @@ public class BeanstalkStageTest extends SparkSuite {
         event("t1", "2026-11-20T08:00:00Z", "CreateConfigurationTemplate", template, null),
         event("t2", "2026-11-20T09:00:00Z", "CreateEnvironment", fromTemplate, null),
         event("t3", "2026-11-20T10:00:00Z", "UpdateEnvironment", update, null))));
-    Dataset<Row> seed = spark().createDataFrame(List.of(RowFactory.create(BeanstalkFixture.ACCOUNT, "us-east-1", "shop",
+    // As describe-configuration-settings gives it: no account, no region.
+    Dataset<Row> seed = spark().createDataFrame(List.of(RowFactory.create(null, null, "shop",
         "environment", "legacy", null, "aws:elasticbeanstalk:healthreporting:system", "SystemType", null, "enhanced",
         java.sql.Timestamp.valueOf("2026-11-01 00:00:00"), "snapshot.json")), BeanstalkSchemas.SEED);
     Dataset<Row> timeline = Timeline.build(be, seed);
