@@ -1,19 +1,15 @@
 package io.ebaudit.secrets;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,6 +45,10 @@ import java.util.regex.Pattern;
  *       entropy: they are usually identifiers, and a hex secret under a secret name is caught by name.
  * </ol>
  *
+ * <p>In JSON, fields that name an access key by its id ({@code accessKeyId}, {@code principalId}, as in
+ * {@code userIdentity}) keep it: it is an identifier analysts trace keys by, and CloudTrail logs it on
+ * purpose. In option-setting values and free text it is masked.
+ *
  * <p>A value that is already {@link #MASK} has reason {@code masked} (in any namespace), so that
  * masking twice changes nothing and a masked table still says which values were secret.
  * Empty and null values are never secret: there is nothing to hide, and masking would hide that the
@@ -71,10 +71,7 @@ public final class Secrets {
   /** The value is already {@link #MASK}: it was a secret (so masking stays idempotent). */
   public static final String MASKED = "masked";
 
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .build();
+  private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
   // ---- value patterns -------------------------------------------------------------------------
 
@@ -138,6 +135,13 @@ public final class Secrets {
       "service", "server", "bucket", "table", "prefix", "flag", "level", "limit", "interval", "retries",
       "duration", "cache", "log", "logging", "debug", "source", "backend", "class", "kid");
   private static final Set<String> LEADING_QUALIFIERS = Set.of("min", "max", "minimum", "maximum", "num", "number");
+  /**
+   * JSON fields where CloudTrail and the AWS APIs name an access key by its id on purpose
+   * ({@code userIdentity.accessKeyId}, {@code principalId}, {@code CreateAccessKey}'s response): an
+   * access key id is an identifier that analysts trace keys by, not a secret, so the
+   * {@code aws_access_key} pattern is not masked in them (every other pattern is).
+   */
+  private static final Set<String> IDENTITY_FIELDS = Set.of("accesskeyid", "principalid");
   private static final Set<String> BOOLEANS = Set.of("true", "false", "yes", "no", "on", "off", "0", "1");
 
   // ---- API ------------------------------------------------------------------------------------
@@ -237,35 +241,110 @@ public final class Secrets {
    * Masks secrets in a JSON document: every option-setting-shaped object ({@code namespace|Namespace},
    * {@code optionName|OptionName}, {@code value|Value}) whose value {@link #isSecret} gets {@link #MASK}
    * as its whole value; in every other string value anywhere, the value patterns are masked in place
-   * ({@link #maskText}). Returns the same instance when nothing was masked. Input that is not valid JSON
-   * (a truncated excerpt) is masked textually with {@link #maskText}.
+   * ({@link #maskText}), except access key ids in the fields that name a key by its id
+   * ({@code accessKeyId}, {@code principalId}). Only the masked string values change: every other
+   * byte of the input is kept as it was (numbers, spacing, key order, escapes). Returns the same
+   * instance when nothing was masked. Input that is not one valid JSON value (a truncated excerpt)
+   * is masked textually with {@link #maskText}.
    */
   public static String maskJson(String json) {
     if (json == null || !MAYBE.matcher(json).find()) {
       return json;
     }
-    JsonNode root;
-    try {
-      root = JSON.readTree(json);
-    } catch (JsonProcessingException e) {
+    List<Str> strings = new ArrayList<>();
+    List<Obj> objects = new ArrayList<>();
+    try (JsonParser p = JSON_FACTORY.createParser(json)) {
+      Deque<Obj> stack = new ArrayDeque<>();
+      String field = null;
+      JsonToken t = p.nextToken();
+      if (t == null) {
+        return maskText(json);
+      }
+      int depth = 0;
+      do {
+        switch (t) {
+          case START_OBJECT -> {
+            Obj o = new Obj();
+            objects.add(o);
+            stack.push(o);
+            depth++;
+          }
+          case END_OBJECT -> {
+            stack.pop();
+            depth--;
+          }
+          case START_ARRAY -> {
+            stack.push(ARRAY);
+            depth++;
+          }
+          case END_ARRAY -> {
+            stack.pop();
+            depth--;
+          }
+          case FIELD_NAME -> field = p.currentName();
+          case VALUE_STRING -> {
+            int from = (int) p.currentTokenLocation().getCharOffset();
+            String text = p.getText();
+            int to = (int) p.currentLocation().getCharOffset();
+            Obj in = stack.isEmpty() ? ARRAY : stack.peek();
+            String name = in == ARRAY ? null : field;
+            strings.add(new Str(from, to, text, in, name));
+            if (in != ARRAY && name != null) {
+              switch (name) {
+                case "namespace", "Namespace" -> in.namespace = text;
+                case "optionName", "OptionName" -> in.optionName = text;
+                default -> { }
+              }
+            }
+          }
+          default -> { }
+        }
+        if (depth == 0) {
+          break;
+        }
+        t = p.nextToken();
+      } while (t != null);
+      if (depth != 0 || p.nextToken() != null) {
+        return maskText(json);
+      }
+    } catch (IOException e) {
       return maskText(json);
     }
-    if (root == null || root.isMissingNode()) {
-      return maskText(json);
+    StringBuilder out = null;
+    int at = 0;
+    for (Str st : strings) {
+      String masked;
+      boolean optionValue = st.in != ARRAY && st.in.optionName != null
+          && ("value".equals(st.field) || "Value".equals(st.field));
+      if (optionValue && isSecret(st.in.namespace, st.in.optionName, st.text)) {
+        masked = MASK;
+      } else if (st.field != null && SECRET_KEY_40.matcher(st.text).matches()
+          && st.field.toLowerCase(Locale.ROOT).replace("_", "").contains("secretaccesskey")) {
+        masked = MASK;
+      } else {
+        masked = maskText(st.text, st.field == null || !IDENTITY_FIELDS.contains(st.field.toLowerCase(Locale.ROOT)));
+      }
+      if (!masked.equals(st.text)) {
+        if (out == null) {
+          out = new StringBuilder(json.length());
+        }
+        out.append(json, at, st.from).append('"').append(JsonStringEncoder.getInstance().quoteAsString(masked)).append('"');
+        at = st.to;
+      }
     }
-    if (root.isTextual()) {
-      String m = maskText(root.textValue());
-      return m == root.textValue() ? json : TextNode.valueOf(m).toString();
-    }
-    if (!maskNode(root)) {
-      return json;
-    }
-    try {
-      return JSON.writeValueAsString(root);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Cannot mask JSON: " + e.getMessage(), e);
-    }
+    return out == null ? json : out.append(json, at, json.length()).toString();
   }
+
+  /** A JSON object being read: the option-setting fields seen in it. */
+  private static final class Obj {
+    String namespace;
+    String optionName;
+  }
+
+  private static final Obj ARRAY = new Obj();
+
+  /** A string value of the document: its quoted text at [from, to), its object and field. */
+  private record Str(int from, int to, String text, Obj in, String field) {}
 
   /**
    * Masks the value patterns in free text (log lines, excerpts of broken JSON), and any
@@ -273,12 +352,18 @@ public final class Secrets {
    * same instance when nothing was masked.
    */
   public static String maskText(String text) {
+    return maskText(text, true);
+  }
+
+  private static String maskText(String text, boolean accessKeys) {
     if (text == null || !MAYBE.matcher(text).find()) {
       return text;
     }
     String t = text;
     t = replaceAll(t, PRIVATE_KEY_BLOCK, 0);
-    t = replaceAll(t, ACCESS_KEY, 0);
+    if (accessKeys) {
+      t = replaceAll(t, ACCESS_KEY, 0);
+    }
     t = replaceAll(t, JWT_TOKEN, 0);
     t = replaceAll(t, URL_PASSWORD, 1);
     t = replaceAll(t, KV_PASSWORD, 1);
@@ -291,71 +376,6 @@ public final class Secrets {
   }
 
   // ---- JSON -----------------------------------------------------------------------------------
-
-  /** Masks in place; true when something changed. */
-  private static boolean maskNode(JsonNode node) {
-    boolean changed = false;
-    if (node instanceof ObjectNode o) {
-      String valueField = optionSettingValueField(o);
-      Iterator<Map.Entry<String, JsonNode>> it = o.fields();
-      List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
-      it.forEachRemaining(fields::add);
-      for (Map.Entry<String, JsonNode> e : fields) {
-        JsonNode v = e.getValue();
-        if (v.isTextual()) {
-          String s = v.textValue();
-          String m;
-          if (e.getKey().equals(valueField)) {
-            m = isSecret(text(o, "namespace", "Namespace"), text(o, "optionName", "OptionName"), s) ? MASK : maskText(s);
-          } else if (SECRET_KEY_40.matcher(s).matches()
-              && e.getKey().toLowerCase(Locale.ROOT).replace("_", "").contains("secretaccesskey")) {
-            m = MASK;
-          } else {
-            m = maskText(s);
-          }
-          if (!m.equals(s)) {
-            o.put(e.getKey(), m);
-            changed = true;
-          }
-        } else if (v.isContainerNode()) {
-          changed |= maskNode(v);
-        }
-      }
-    } else if (node instanceof ArrayNode a) {
-      for (int i = 0; i < a.size(); i++) {
-        JsonNode v = a.get(i);
-        if (v.isTextual()) {
-          String m = maskText(v.textValue());
-          if (!m.equals(v.textValue())) {
-            a.set(i, TextNode.valueOf(m));
-            changed = true;
-          }
-        } else if (v.isContainerNode()) {
-          changed |= maskNode(v);
-        }
-      }
-    }
-    return changed;
-  }
-
-  /** The name of the value field when this object is an option setting, else null. */
-  private static String optionSettingValueField(ObjectNode o) {
-    if (text(o, "optionName", "OptionName") == null) {
-      return null;
-    }
-    if (o.has("value")) {
-      return "value";
-    }
-    return o.has("Value") ? "Value" : null;
-  }
-
-  private static String text(ObjectNode o, String a, String b) {
-    JsonNode n = o.get(a);
-    if (n == null) {
-      n = o.get(b);
-    }
-    return n != null && n.isTextual() ? n.textValue() : null;
-  }
 
   // ---- helpers --------------------------------------------------------------------------------
 

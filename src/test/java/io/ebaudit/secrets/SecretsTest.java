@@ -169,8 +169,18 @@ class SecretsTest {
     assertThat(n.get("note").asText()).isEqualTo("rotated " + MASK + " today");
     assertThat(n.get("urls").get(0).asText()).isEqualTo("postgres://app:" + MASK + "@db:5432/x");
     assertThat(n.get("urls").get(1).asText()).isEqualTo("https://example.com");
-    assertThat(n.at("/credentials/accessKeyId").asText()).isEqualTo(MASK);
+    // an access key id where an API names it as one is an identifier, kept; its secret is not
+    assertThat(n.at("/credentials/accessKeyId").asText()).isEqualTo("ASIAY34FZKBOKMUTVV7A");
     assertThat(n.at("/credentials/secretAccessKey").asText()).isEqualTo(MASK);
+  }
+
+  @Test
+  void keepsEveryOtherByte() {
+    String json = "{ \"n\" : 1.23123123123E11, \"x\":1.50,\n  \"u\":\"caf\\u00e9 \\\"q\\\"\", \"optionSettings\" : [ {"
+        + "\"value\" : \"hunter2\", \"optionName\":\"DB_PASSWORD\",\"namespace\":\"" + ENV_NAMESPACE + "\"} ],"
+        + "\"k\":\"key=\\\"AKIAIOSFODNN7EXAMPLE\\\" ü\" }";
+    String masked = Secrets.maskJson(json);
+    assertThat(masked).isEqualTo(json.replace("hunter2", MASK).replace("AKIAIOSFODNN7EXAMPLE", MASK));
   }
 
   @Test
