@@ -16,7 +16,9 @@ import org.apache.spark.sql.expressions.Window;
 /**
  * One principal denied on Beanstalk APIs at least {@code threshold} times (default 5) within
  * {@code window_minutes} (default 10) either side of a denial: probing for permissions, or a stolen
- * credential being tried out. Read-only calls count. One finding per principal and day.
+ * credential being tried out. Read-only calls count. One finding per principal and day. Denials are
+ * AccessDenied, AccessDeniedException, UnauthorizedOperation (also prefixed, as Client.UnauthorizedOperation),
+ * Beanstalk's InsufficientPrivilegesException, and any code containing AccessDenied or NotAuthorized.
  */
 public final class AccessDeniedBurst extends EventRule {
   static final String ID = "eb_access_denied_burst";
@@ -33,7 +35,8 @@ public final class AccessDeniedBurst extends EventRule {
     return col("outcome").equalTo("failed")
         .and(coalesce(code.isin("accessdenied", "accessdeniedexception", "unauthorizedoperation",
                 "insufficientprivilegesexception")
-            .or(code.contains("accessdenied")).or(code.contains("notauthorized")), lit(false)));
+            .or(code.contains("accessdenied")).or(code.contains("notauthorized"))
+            .or(code.contains("unauthorizedoperation")), lit(false)));
   }
 
   private static Column denials(RuleContext ctx) {

@@ -62,7 +62,7 @@ public final class HttpsListenerRemoved extends ChangeRule {
   }
 
   private static Column listenerNs() {
-    return coalesce(col("namespace").rlike("^aws:elbv2?:listener:[0-9]+$"), lit(false));
+    return coalesce(col("namespace").rlike("^aws:elb(v2)?:listener:[0-9]+$"), lit(false));
   }
 
   private static Column port443() {
