@@ -55,8 +55,7 @@ public final class AccessDeniedBurst extends EventRule {
   @Override
   public Column detail(RuleContext ctx) {
     return eventDetail(denials(ctx), " access denials within ",
-        ctx.param(ID, "window_minutes", WINDOW_MINUTES), " minutes of this ", col("error_code"), " on ",
-        col("event_name"));
+        ctx.param(ID, "window_minutes", WINDOW_MINUTES), " minutes of this one (", col("error_code"), ")");
   }
 
   @Override

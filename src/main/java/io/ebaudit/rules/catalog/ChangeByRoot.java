@@ -23,6 +23,6 @@ public final class ChangeByRoot extends EventRule {
 
   @Override
   public Column detail(RuleContext ctx) {
-    return eventDetail("Root user called ", col("event_name"), " on ", environment());
+    return eventDetail("Root user changed ", environment());
   }
 }

@@ -22,9 +22,13 @@ public final class ChangeOutsideWindow extends EventRule {
   static final String WINDOW = "Mon-Fri 07:00-19:00";
   static final String ZONE = "UTC";
 
+  private static ChangeWindow window(RuleContext ctx) {
+    return ChangeWindow.parse(ctx.param(ID, "change_window", WINDOW), ctx.param(ID, "timezone", ZONE));
+  }
+
   @Override
   public Column matches(RuleContext ctx) {
-    ChangeWindow w = ChangeWindow.parse(ctx.param(ID, "change_window", WINDOW), ctx.param(ID, "timezone", ZONE));
+    ChangeWindow w = window(ctx);
     Column inWindow = udf((org.apache.spark.sql.api.java.UDF1<java.sql.Timestamp, Boolean>)
             t -> t == null ? null : w.contains(t.toInstant()),
         org.apache.spark.sql.types.DataTypes.BooleanType).withName("ebaudit_in_change_window").apply(col("event_time"));
@@ -33,8 +37,11 @@ public final class ChangeOutsideWindow extends EventRule {
 
   @Override
   public Column detail(RuleContext ctx) {
-    return eventDetail(col("event_name"), " on ", environment(), " at ", col("event_time"),
-        " UTC, outside the change window ", ctx.param(ID, "change_window", WINDOW), " (",
-        ctx.param(ID, "timezone", ZONE), ")");
+    ChangeWindow w = window(ctx);
+    Column local = udf((org.apache.spark.sql.api.java.UDF1<java.sql.Timestamp, String>)
+            t -> t == null ? null : w.local(t.toInstant()),
+        org.apache.spark.sql.types.DataTypes.StringType).withName("ebaudit_change_window_local").apply(col("event_time"));
+    return eventDetail("Change to ", environment(), " on ", local, ", outside the change window ",
+        ctx.param(ID, "change_window", WINDOW));
   }
 }

@@ -109,6 +109,12 @@ final class ChangeWindow implements Serializable {
     }
   }
 
+  /** The instant in the window's time zone, e.g. {@code Sat 2024-05-18 13:00 Europe/Berlin}. */
+  String local(Instant t) {
+    return java.time.format.DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm", Locale.ROOT)
+        .format(t.atZone(ZoneId.of(zone))) + " " + zone;
+  }
+
   /** Whether the instant falls inside the window. */
   boolean contains(Instant t) {
     ZonedDateTime local = t.atZone(ZoneId.of(zone));

@@ -33,7 +33,6 @@ public final class ChangeWithoutMfa extends EventRule {
 
   @Override
   public Column detail(RuleContext ctx) {
-    return eventDetail("IAM user without MFA called ", col("event_name"), " on ", environment(),
-        " with ", col("client_class"));
+    return eventDetail("IAM user without MFA changed ", environment(), " with ", col("client_class"));
   }
 }

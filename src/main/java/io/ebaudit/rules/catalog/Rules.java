@@ -68,7 +68,8 @@ final class Rules {
   }
 
   static Column shownBefore() {
-    return coalesce(trim(col("value_before")), lit("unknown"));
+    return when(trim(col("value_before")).equalTo(""), lit("(empty)"))
+        .otherwise(coalesce(trim(col("value_before")), lit("unknown")));
   }
 
   static Column target() {

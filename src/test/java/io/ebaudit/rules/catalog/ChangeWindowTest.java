@@ -27,6 +27,7 @@ class ChangeWindowTest {
     assertThat(in(w, "2024-05-14T05:00:00Z")).isTrue(); // 07:00 CEST
     assertThat(in(w, "2024-01-16T05:30:00Z")).isFalse(); // 06:30 CET
     assertThat(in(w, "2024-01-16T06:00:00Z")).isTrue(); // 07:00 CET
+    assertThat(w.local(Instant.parse("2024-05-18T11:00:00Z"))).isEqualTo("Sat 2024-05-18 13:00 Europe/Berlin");
   }
 
   @Test
