@@ -224,6 +224,34 @@ public class RuleRegistryTest extends SparkSuite {
         "c-tag", "critical", "c-name", "critical", "c-old", "high"));
   }
 
+  /** As the engine does: all rules of one input in one select over one frame (here, all their fixture rows). */
+  @Test
+  public void allRulesOfAnInputEvaluateTogether() {
+    for (Rule.Input input : Rule.Input.values()) {
+      List<Rule> rules = RuleRegistry.all().stream().filter(r -> r.input() == input).toList();
+      ObjectNode params = JSON.createObjectNode();
+      List<JsonNode> rows = new ArrayList<>();
+      for (Rule r : rules) {
+        JsonNode f = resource("/rules/fixtures/" + r.id() + ".json");
+        if (f.has("params")) {
+          params.set(r.id(), f.get("params"));
+        }
+        rows.addAll(list(f.path("fires")));
+        rows.addAll(list(f.path("context")));
+      }
+      RuleContext ctx = new RuleContext(params);
+      org.apache.spark.sql.Column[] fired = rules.stream()
+          .map(r -> org.apache.spark.sql.functions.when(r.matches(ctx), org.apache.spark.sql.functions.lit(r.id())))
+          .toArray(org.apache.spark.sql.Column[]::new);
+      List<String> ids = frame(input == Rule.Input.CHANGES ? BeanstalkSchemas.CONFIG_CHANGES : BeanstalkSchemas.BEANSTALK_EVENTS, rows)
+          .select(org.apache.spark.sql.functions.array(fired).as("hits")) // window rules: no generator in this select
+          .select(org.apache.spark.sql.functions.explode(col("hits")).as("id"))
+          .where(col("id").isNotNull()).distinct().as(Encoders.STRING()).collectAsList();
+      assertThat(ids).as(input + " rules that fire together").containsExactlyInAnyOrderElementsOf(
+          rules.stream().map(Rule::id).toList());
+    }
+  }
+
   @Test
   public void aDenialBurstIsOneFindingPerPrincipalAndDay() {
     assertThat(rule("eb_access_denied_burst").findingKey().stream().map(Object::toString).toList())
