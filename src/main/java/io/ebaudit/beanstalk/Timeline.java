@@ -32,6 +32,9 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * inherits the template's values known then. Replaying each (target, namespace, option, resource) in
  * time order gives every change its value before: the previous value, or the snapshot's, or
  * {@code unknown} — never a guess. Options a create call leaves unset get their documented default.
+ *
+ * <p>The plan reads its input in a dozen branches: give it a materialized input (a table read back, or
+ * {@code localCheckpoint()}), as {@code AnalyzeJob} does, or Spark spends long planning it.
  */
 public final class Timeline {
   private Timeline() {}

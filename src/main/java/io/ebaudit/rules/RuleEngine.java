@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ebaudit.report.FindingIds;
 import io.ebaudit.report.FindingSchema;
 import io.ebaudit.secrets.SecretColumns;
 import java.io.IOException;
@@ -91,7 +92,7 @@ public final class RuleEngine {
       }
       hits.add(when(r.matches(ctx), struct(
           lit(r.id()).as("rule_id"), severity.as("severity"), r.detail(ctx).as("detail"),
-          concat_ws("|", key.toArray(Column[]::new)).as("key"), lit(m.title()).as("title"),
+          concat_ws("\u001f", key.toArray(Column[]::new)).as("key"), lit(m.title()).as("title"),
           lit(m.remediation()).as("remediation"),
           array(m.compliance().stream().map(org.apache.spark.sql.functions::lit).toArray(Column[]::new)).as("compliance"))));
     }
@@ -110,7 +111,7 @@ public final class RuleEngine {
             expr("array_sort(collect_set(event_id))").as("event_ids"),
             expr("min(event_time)").as("first_seen"), expr("max(event_time)").as("last_seen"));
     return merged.select(
-        expr("substring(sha2(concat_ws('|', rule_id, key), 256), 1, 32)").as("finding_id"),
+        FindingIds.findingIdColumn(col("rule_id"), col("key")).as("finding_id"),
         col("rule_id"), col("f.severity").as("severity"), lit(FindingSchema.OPEN).as("status"),
         col("f.account_id").as("account_id"), col("f.region").as("region"), col("f.application").as("application"),
         col("f.environment").as("environment"), col("f.resource_arn").as("resource_arn"),

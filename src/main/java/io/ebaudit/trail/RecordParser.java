@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.ebaudit.iam.ActionMapper;
+import io.ebaudit.secrets.Secrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,6 +48,7 @@ public final class RecordParser {
   public record FileCounts(long recordsRead, long recordsKept, long recordsQuarantined, boolean fileProblem) {}
 
   static final int EXCERPT_BYTES = 2048;
+  private static final String BEANSTALK = "elasticbeanstalk.amazonaws.com";
 
   private static final JsonFactory JSON =
       JsonFactory.builder()
@@ -554,6 +556,11 @@ public final class RecordParser {
     values[I_IAM_ACTION] = utf8(actions.iamAction(str(I_EVENT_SOURCE), str(I_EVENT_NAME), str(I_EVENT_TYPE)));
     values[I_FAILED] = !blank(str(I_ERROR_CODE));
     values[I_SOURCE_OBJECT] = sourceObject;
+    if (BEANSTALK.equals(str(I_EVENT_SOURCE))) {
+      // Environment properties carry customer secrets: they never reach a table unmasked.
+      values[I_REQUEST_PARAMETERS] = masked(values[I_REQUEST_PARAMETERS]);
+      values[I_RESPONSE_ELEMENTS] = masked(values[I_RESPONSE_ELEMENTS]);
+    }
     kept++;
     sink.event(row);
   }
@@ -661,7 +668,16 @@ public final class RecordParser {
     if (from < 0 || from >= end) {
       return "";
     }
-    return new String(buf, from, end - from, StandardCharsets.UTF_8);
+    return Secrets.maskText(new String(buf, from, end - from, StandardCharsets.UTF_8));
+  }
+
+  private static Object masked(Object raw) {
+    if (raw == null) {
+      return null;
+    }
+    String json = raw.toString();
+    String m = Secrets.maskJson(json);
+    return m == json ? raw : UTF8String.fromString(m);
   }
 
   // ---- small helpers ----

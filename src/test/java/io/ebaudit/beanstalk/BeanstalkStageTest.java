@@ -53,7 +53,7 @@ public class BeanstalkStageTest extends SparkSuite {
       doc = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
     String record = doc.substring(doc.indexOf('[') + 1, doc.lastIndexOf(']'));
-    Dataset<Row> be = BeanstalkEvents.extract(ingest(List.of(record)));
+    Dataset<Row> be = BeanstalkEvents.extract(ingest(List.of(record))).localCheckpoint();
     Row r = be.collectAsList().get(0);
     assertThat(r.<String>getAs("application")).isEqualTo("sample-app");
     assertThat(r.<String>getAs("environment_name")).isEqualTo("sample-env");
@@ -86,13 +86,14 @@ public class BeanstalkStageTest extends SparkSuite {
         event("e3", "2026-11-20T10:00:00Z", "UpdateEnvironment", update2, null),
         event("e4", "2026-11-20T11:00:00Z", "UpdateEnvironment", failed, "AccessDenied"),
         event("e5", "2026-11-20T12:00:00Z", "UpdateEnvironment", other, null)));
-    Dataset<Row> be = BeanstalkEvents.extract(events);
+    Dataset<Row> be = BeanstalkEvents.extract(events).localCheckpoint();
     assertThat(be.count()).isEqualTo(5);
     assertThat(be.filter(col("outcome").equalTo("failed")).count()).isEqualTo(1);
     assertThat(be.filter(col("environment_name").equalTo("shop-prod")).select("environment_tags").first()
         .<scala.collection.Map<String, String>>getAs(0).get("env").get()).isEqualTo("production");
 
-    Dataset<Row> timeline = Timeline.build(be, noSeed());
+    // As AnalyzeJob does: materialized inputs keep Spark's plans small.
+    Dataset<Row> timeline = Timeline.build(be, noSeed()).localCheckpoint();
     Dataset<Row> changes = Timeline.changes(timeline);
     StructType s = new StructType().add("event_id", DataTypes.StringType).add("change_kind", DataTypes.StringType)
         .add("option_name", DataTypes.StringType).add("value_before", DataTypes.StringType)
@@ -145,12 +146,12 @@ public class BeanstalkStageTest extends SparkSuite {
     Dataset<Row> be = BeanstalkEvents.extract(ingest(List.of(
         event("t1", "2026-11-20T08:00:00Z", "CreateConfigurationTemplate", template, null),
         event("t2", "2026-11-20T09:00:00Z", "CreateEnvironment", fromTemplate, null),
-        event("t3", "2026-11-20T10:00:00Z", "UpdateEnvironment", update, null))));
+        event("t3", "2026-11-20T10:00:00Z", "UpdateEnvironment", update, null)))).localCheckpoint();
     // As describe-configuration-settings gives it: no account, no region.
     Dataset<Row> seed = spark().createDataFrame(List.of(RowFactory.create(null, null, "shop",
         "environment", "legacy", null, "aws:elasticbeanstalk:healthreporting:system", "SystemType", null, "enhanced",
         java.sql.Timestamp.valueOf("2026-11-01 00:00:00"), "snapshot.json")), BeanstalkSchemas.SEED);
-    Dataset<Row> timeline = Timeline.build(be, seed);
+    Dataset<Row> timeline = Timeline.build(be, seed).localCheckpoint();
     Dataset<Row> changes = Timeline.changes(timeline);
     Row lowered = changes.filter(col("event_id").equalTo("t3")).first();
     assertThat(lowered.<String>getAs("value_before")).isEqualTo("enhanced");
