@@ -215,6 +215,11 @@ public final class TrailReader {
     return m.find() ? m.group(1) : "";
   }
 
+  private static String deliveryOf(LogObject o) {
+    Matcher m = DELIVERY.matcher(o.name());
+    return m.find() ? m.group(1) : "";
+  }
+
   /**
    * Groups files by (account, region), newest delivery first; splits groups over {@code maxBinBytes};
    * packs groups largest first into the least loaded of about {@code total / targetBinBytes} bins
@@ -225,7 +230,7 @@ public final class TrailReader {
     for (LogObject o : logs) {
       groups.computeIfAbsent(group(o.path()), k -> new ArrayList<>()).add(o);
     }
-    Comparator<LogObject> newestFirst = Comparator.comparing((LogObject o) -> delivery(o.path())).reversed()
+    Comparator<LogObject> newestFirst = Comparator.comparing(TrailReader::deliveryOf).reversed()
         .thenComparing(LogObject::path);
     List<Bin> pieces = new ArrayList<>();
     for (List<LogObject> g : groups.values()) {
