@@ -355,9 +355,9 @@ public final class RecordParser {
       case "sharedEventID" -> setText(I_SHARED_EVENT_ID, p, v, base);
       case "vpcEndpointId" -> setText(I_VPC_ENDPOINT_ID, p, v, base);
       case "sessionCredentialFromConsole" -> values[I_SESSION_FROM_CONSOLE] = bool(p, v, name);
-      case "resources" -> values[I_RESOURCES] = resources(p, v);
-      case "tlsDetails" -> values[I_TLS_DETAILS] = tlsDetails(p, v, base);
-      case "addendum" -> values[I_ADDENDUM] = addendum(p, v, base);
+      case "resources" -> values[I_RESOURCES] = resources(p, v, base);
+      case "tlsDetails" -> values[I_TLS_DETAILS] = struct(p, v, base, "tlsDetails", TLS_DETAILS);
+      case "addendum" -> values[I_ADDENDUM] = struct(p, v, base, "addendum", ADDENDUM);
       case "userIdentity" -> userIdentity(p, v, base);
       default -> p.skipChildren(); // unknown or unused members (edgeDeviceDetails, insightDetails, …)
     }
@@ -437,7 +437,12 @@ public final class RecordParser {
     endObject(p, t);
   }
 
-  private Object resources(JsonParser p, JsonToken v) throws IOException {
+  // The JSON members of each struct column, in the column's field order.
+  private static final String[] RESOURCE = {"ARN", "accountId", "type"};
+  private static final String[] TLS_DETAILS = {"tlsVersion", "cipherSuite", "clientProvidedHostHeader"};
+  private static final String[] ADDENDUM = {"reason", "updatedFields", "originalRequestID", "originalEventID"};
+
+  private Object resources(JsonParser p, JsonToken v, int base) throws IOException {
     if (v == JsonToken.VALUE_NULL) {
       return null;
     }
@@ -454,63 +459,41 @@ public final class RecordParser {
         invalid("resources contains a JSON " + kind(t) + ", not an object");
         continue;
       }
-      Object[] r = new Object[3];
-      JsonToken u;
-      while ((u = p.nextToken()) == JsonToken.FIELD_NAME) {
-        String n = p.currentName();
-        JsonToken g = p.nextToken();
-        switch (n) {
-          case "ARN", "arn" -> r[0] = text(p, g, 0);
-          case "accountId" -> r[1] = text(p, g, 0);
-          case "type" -> r[2] = text(p, g, 0);
-          default -> p.skipChildren();
-        }
-      }
-      endObject(p, u);
-      out.add(new GenericInternalRow(r));
+      out.add(stringStruct(p, RESOURCE, base));
     }
     return new GenericArrayData(out.toArray());
   }
 
-  private Object tlsDetails(JsonParser p, JsonToken v, int base) throws IOException {
-    if (!isObject(p, v, "tlsDetails")) {
-      return null;
-    }
-    Object[] r = new Object[3];
+  private Object struct(JsonParser p, JsonToken v, int base, String name, String[] members) throws IOException {
+    return isObject(p, v, name) ? stringStruct(p, members, base) : null;
+  }
+
+  /** An object (its START_OBJECT just read) of string members, as a row in {@code members} order. */
+  private InternalRow stringStruct(JsonParser p, String[] members, int base) throws IOException {
+    Object[] r = new Object[members.length];
     JsonToken t;
     while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
       String n = p.currentName();
       JsonToken g = p.nextToken();
-      switch (n) {
-        case "tlsVersion" -> r[0] = text(p, g, base);
-        case "cipherSuite" -> r[1] = text(p, g, base);
-        case "clientProvidedHostHeader" -> r[2] = text(p, g, base);
-        default -> p.skipChildren();
+      int i = indexOf(members, n);
+      if (i >= 0) {
+        r[i] = text(p, g, base);
+      } else {
+        p.skipChildren();
       }
     }
     endObject(p, t);
     return new GenericInternalRow(r);
   }
 
-  private Object addendum(JsonParser p, JsonToken v, int base) throws IOException {
-    if (!isObject(p, v, "addendum")) {
-      return null;
-    }
-    Object[] r = new Object[4];
-    JsonToken t;
-    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-      String n = p.currentName();
-      JsonToken g = p.nextToken();
-      switch (n) {
-        case "reason" -> r[0] = text(p, g, base);
-        case "updatedFields" -> r[1] = text(p, g, base);
-        case "originalRequestID" -> r[2] = text(p, g, base);
-        case "originalEventID" -> r[3] = text(p, g, base);
-        default -> p.skipChildren();
+  private static int indexOf(String[] members, String name) {
+    for (int i = 0; i < members.length; i++) {
+      if (members[i].equals(name)) {
+        return i;
       }
     }
-    endObject(p, t);
-    return new GenericInternalRow(r);
+    // Older records spell the resource ARN in lower case.
+    return members == RESOURCE && name.equals("arn") ? 0 : -1;
   }
 
   private void finishRecord(int start, int end) {
