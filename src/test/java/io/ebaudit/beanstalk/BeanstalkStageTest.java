@@ -162,4 +162,37 @@ public class BeanstalkStageTest extends SparkSuite {
         .as("a template create takes the template's values, not defaults").isZero();
     assertThat(changes.filter(col("event_id").equalTo("t1").and(col("target_type").equalTo("template"))).count()).isPositive();
   }
+
+  /** The AWS CLI docs' option settings, as CloudTrail records them (lowerCamelCase members). */
+  private String realOptions(String file) throws Exception {
+    try (InputStream in = getClass().getResourceAsStream("/real/awscli/" + file)) {
+      com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+      com.fasterxml.jackson.databind.node.ArrayNode out = m.createArrayNode();
+      for (com.fasterxml.jackson.databind.JsonNode o : m.readTree(in)) {
+        out.addObject().put("namespace", o.get("Namespace").asText()).put("optionName", o.get("OptionName").asText())
+            .put("value", o.get("Value").asText());
+      }
+      return m.writeValueAsString(out);
+    }
+  }
+
+  @Test
+  public void theAwsCliOptionSettingsSamplesBecomeOneChangeEach() throws Exception {
+    String healthChecks = realOptions("elasticbeanstalk.update-environment.json2.json");
+    String configDocument = realOptions("elasticbeanstalk.validate-configuration-settings.json1.json");
+    Dataset<Row> be = BeanstalkEvents.extract(ingest(List.of(
+        event("u1", "2026-11-20T08:00:00Z", "UpdateEnvironment",
+            "{\"environmentName\":\"my-env\",\"optionSettings\":" + healthChecks + "}", null),
+        event("u2", "2026-11-20T09:00:00Z", "UpdateEnvironment",
+            "{\"environmentName\":\"my-env\",\"optionSettings\":" + configDocument + "}", null)))).localCheckpoint();
+    Dataset<Row> changes = Timeline.changes(Timeline.build(be, noSeed()).localCheckpoint());
+    assertThat(changes.filter(col("event_id").equalTo("u1")).select("namespace", "option_name", "value_after")
+        .orderBy("option_name").collectAsList()).extracting(Row::toString).containsExactly(
+            "[aws:elb:healthcheck,HealthyThreshold,2]", "[aws:elb:healthcheck,Interval,15]",
+            "[aws:elb:healthcheck,Timeout,8]", "[aws:elb:healthcheck,UnhealthyThreshold,3]");
+    // A JSON document inside an option value survives, escapes and all.
+    String doc = changes.filter(col("option_name").equalTo("ConfigDocument")).first().getAs("value_after");
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(doc)
+        .at("/CloudWatchMetrics/Environment/InstancesSevere").asInt()).isEqualTo(60);
+  }
 }
