@@ -22,7 +22,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * The rare second pass: when an (account, region) group was too large for one task, copies of an event
- * may sit in two tasks' output. Finds such ids from the written table (one column, cheap) and rewrites
+ * may sit in two tasks' output; and a task keeps both copies when an UPDATED_DATA one was delivered
+ * before another copy of the original. Finds such ids from the written table (one column, cheap) and rewrites
  * only the days they fall on, keeping the latest delivery as the tasks do.
  */
 final class CrossTaskDedup {
@@ -41,7 +42,9 @@ final class CrossTaskDedup {
     }
     Dataset<Row> affected = events.filter(col("event_date").isin(days.toArray()));
     long before = affected.count();
+    // As in the tasks: an UPDATED_DATA copy first, then the latest delivery, then the path.
     WindowSpec newestFirst = Window.partitionBy("event_id").orderBy(
+        org.apache.spark.sql.functions.when(col("addendum.reason").equalTo("UPDATED_DATA"), 0).otherwise(1).asc(),
         regexp_extract(col("source_object"), TrailReader.DELIVERY.pattern(), 1).desc(), col("source_object").asc());
     Dataset<Row> kept = affected.withColumn("_copy", row_number().over(newestFirst))
         .filter(col("_copy").equalTo(1)).drop("_copy");

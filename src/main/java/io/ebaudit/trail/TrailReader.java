@@ -95,7 +95,7 @@ public final class TrailReader {
   private boolean evaluated;
 
   private static final String[] COUNTERS = {"files_read", "files_quarantined", "records_read", "records_parsed",
-      "records_quarantined", "records_duplicate", "compressed_bytes", "uncompressed_bytes"};
+      "records_quarantined", "records_duplicate", "compressed_bytes", "uncompressed_bytes", "update_conflicts"};
 
   private TrailReader(SparkSession spark, List<Bin> bins, Options options, String quarantineDir) {
     this.spark = spark;
@@ -149,7 +149,8 @@ public final class TrailReader {
     long[] t = counters.values().stream().mapToLong(LongAccumulator::value).toArray();
     long filesRead = t[0], filesQuarantined = t[1], recordsRead = t[2], parsed = t[3], quarantined = t[4];
     long duplicate = t[5];
-    boolean check = bins.stream().anyMatch(Bin::split);
+    // A split group, or an UPDATED_DATA copy delivered before another copy, needs the second pass.
+    boolean check = bins.stream().anyMatch(Bin::split) || t[8] > 0;
     if (check) {
       duplicate += CrossTaskDedup.run(spark, eventsPath);
     }
@@ -298,7 +299,16 @@ public final class TrailReader {
   /** Reads its bin file by file, keeps the first copy of each event id, counts, quarantines. */
   private static final class BinReader implements Iterator<InternalRow>, RecordParser.Sink {
     private static final int I_EVENT_ID = EventSchema.index("event_id");
+    private static final int I_ADDENDUM = EventSchema.index("addendum");
     private static final JsonFactory JSON = new JsonFactory();
+
+    private static boolean isUpdatedData(InternalRow row) {
+      if (row.isNullAt(I_ADDENDUM)) {
+        return false;
+      }
+      InternalRow a = row.getStruct(I_ADDENDUM, EventSchema.ADDENDUM.size());
+      return !a.isNullAt(0) && "UPDATED_DATA".equals(a.getUTF8String(0).toString());
+    }
 
     private final Iterator<LogObject> files;
     private final Configuration conf;
@@ -315,7 +325,9 @@ public final class TrailReader {
     private OutputStream sideOut;
     private JsonGenerator side;
     private String sidePath;
-    private final long[] n = new long[8];
+    private final long[] n = new long[9];
+    // Ids whose kept copy carries an UPDATED_DATA addendum: rare, so a plain set.
+    private final java.util.Set<String> updatedKept = new java.util.HashSet<>();
     private boolean done;
 
     BinReader(Iterator<List<LogObject>> bins, Configuration conf, ActionMapper actions, Options options, String quarantineDir,
@@ -425,9 +437,19 @@ public final class TrailReader {
 
     @Override
     public void event(InternalRow row) {
-      if (!seen.add(row.getUTF8String(I_EVENT_ID).toString())) {
-        n[5]++; // an older delivery of an event already kept
-        return;
+      String id = row.getUTF8String(I_EVENT_ID).toString();
+      boolean updated = isUpdatedData(row);
+      if (!seen.add(id)) {
+        if (!updated || updatedKept.contains(id)) {
+          n[5]++; // an older delivery of an event already kept
+          return;
+        }
+        // An update delivered before another copy of the original (two trails): keep both here and
+        // let the second pass, which ranks UPDATED_DATA first, choose.
+        n[8]++;
+      }
+      if (updated) {
+        updatedKept.add(id);
       }
       ready.add(projection.apply(row).copy());
     }

@@ -217,4 +217,21 @@ public class IngestJobTest extends SparkSuite {
     // The later (organization trail) delivery is the copy kept.
     assertThat(events(whole).filter(col("source_object").contains("o-aaaaaaaaaa")).count()).isEqualTo(80);
   }
+
+  @Test
+  public void anUpdateWinsEvenWhenAnotherTrailDeliversTheOriginalLater() throws IOException {
+    Path trail = tmp.newFolder("late-org").toPath();
+    String orig = event("00000000-0000-4000-8000-00000000000a", "2026-11-20T10:00:00Z", "s3.amazonaws.com", "ListBuckets");
+    String updated = orig.replace("\"eventType\"", "\"addendum\":{\"reason\":\"UPDATED_DATA\",\"updatedFields\":\"userAgent\"},\"eventType\"");
+    // Account trail: original at 10:05, update at 11:05; the organization trail's original comes at 12:05.
+    write(trail, logKey(null, "111122223333", "us-east-1", "2026/11/20", "A").replace("T0005Z", "T1005Z"), envelope(List.of(orig)), true);
+    write(trail, logKey(null, "111122223333", "us-east-1", "2026/11/20", "B").replace("T0005Z", "T1105Z"), envelope(List.of(updated)), true);
+    write(trail, logKey("o-aaaaaaaaaa", "111122223333", "us-east-1", "2026/11/20", "C").replace("T0005Z", "T1205Z"), envelope(List.of(orig)), true);
+    Path out = tmp.newFolder("late-org-out").toPath();
+    IngestSummary s = ingest(trail, out, 0.0);
+    assertThat(s.recordsKept()).isEqualTo(1);
+    assertThat(s.recordsDuplicate()).isEqualTo(2);
+    assertThat(events(out).select("addendum.reason").as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+        .containsExactly("UPDATED_DATA");
+  }
 }
