@@ -113,14 +113,16 @@ public final class RecordParser {
 
   // Per-record state, reused: one parser per task, records are handled one at a time.
   private final Object[] values = new Object[N];
-  // Java strings of the text fields, so derivations need not decode UTF8Strings again.
+  // Java strings of the text fields, decoded once and only when a derivation needs them.
   private final String[] strings = new String[N];
+  private final boolean[] decoded = new boolean[N];
   private final GenericInternalRow row = new GenericInternalRow(values);
   private String invalid;
   private String eventTimeText;
   private String sessionCreatedText;
 
   private byte[] buf;
+  private int limit;
   private UTF8String sourceObject;
   private String sourceObjectName;
   private Sink sink;
@@ -137,6 +139,7 @@ public final class RecordParser {
   /** Parses {@code data[0, length)}, the decompressed content of {@code source}. */
   public FileCounts parse(byte[] data, int length, String source, Sink out) {
     this.buf = data;
+    this.limit = length;
     this.sourceObjectName = source;
     this.sourceObject = UTF8String.fromString(source);
     this.sink = out;
@@ -320,7 +323,7 @@ public final class RecordParser {
 
   private void beginRecord() {
     java.util.Arrays.fill(values, null);
-    java.util.Arrays.fill(strings, null);
+    java.util.Arrays.fill(decoded, false);
     invalid = null;
     eventTimeText = null;
     sessionCreatedText = null;
@@ -551,25 +554,38 @@ public final class RecordParser {
   // ---- value readers ----
 
   private void setText(int i, JsonParser p, JsonToken v, int base) throws IOException {
-    if (v == JsonToken.VALUE_STRING) {
-      String t = p.getText();
-      strings[i] = t;
-      values[i] = UTF8String.fromString(t);
-    } else {
-      UTF8String u = text(p, v, base);
-      values[i] = u;
-      strings[i] = u == null ? null : u.toString();
-    }
+    values[i] = text(p, v, base);
+    decoded[i] = false;
   }
 
   /** A scalar as text; an object or array where text was expected is kept as its raw JSON. */
   private UTF8String text(JsonParser p, JsonToken v, int base) throws IOException {
     return switch (v) {
       case VALUE_NULL -> null;
-      case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE ->
-          UTF8String.fromString(p.getText());
+      case VALUE_STRING -> string(p, base);
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE -> UTF8String.fromString(p.getText());
       default -> raw(p, v, base);
     };
+  }
+
+  /**
+   * A JSON string without escapes is its own UTF-8 bytes between the quotes: slice them from the file
+   * buffer instead of decoding to Java chars and encoding back (most CloudTrail strings have none).
+   */
+  private UTF8String string(JsonParser p, int base) throws IOException {
+    int quote = base + (int) p.currentTokenLocation().getByteOffset();
+    if (quote >= 0 && quote < limit && buf[quote] == '"') {
+      for (int i = quote + 1; i < limit; i++) {
+        byte b = buf[i];
+        if (b == '"') {
+          return UTF8String.fromBytes(buf, quote + 1, i - quote - 1);
+        }
+        if (b == '\\' || (b >= 0 && b < 0x20)) {
+          break; // escapes to decode, or a control character Jackson should reject
+        }
+      }
+    }
+    return UTF8String.fromString(p.getText());
   }
 
   /** A JSON member kept as its exact source text, sliced from the file buffer without copying. */
@@ -673,6 +689,11 @@ public final class RecordParser {
   }
 
   private String str(int i) {
+    if (!decoded[i]) {
+      Object o = values[i];
+      strings[i] = o == null ? null : o.toString();
+      decoded[i] = true;
+    }
     return strings[i];
   }
 
