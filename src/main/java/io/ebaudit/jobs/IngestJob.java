@@ -23,6 +23,11 @@ public final class IngestJob {
     TrailDiscovery.Result found =
         new TrailDiscovery(hadoop, config.filter(), config.listingThreads(), System.err).discover(config.trails());
     long t1 = System.nanoTime();
+    if (found.logs().isEmpty()) {
+      // Not an error (a quiet day is possible), but usually a wrong prefix or window: say so.
+      System.err.printf("ebaudit: warning: no CloudTrail log files under %s%s%n", config.trails(),
+          config.filter().from() == null ? "" : " from " + config.filter().from() + " to " + config.filter().to());
+    }
 
     String out = Storage.qualify(hadoop, config.out());
     String eventsPath = Storage.child(out, "events");
