@@ -153,12 +153,16 @@ public class AnalyzeJobTest extends SparkSuite {
     Files.writeString(conf, "suppressions:\n"
         + "  - {rule_id: eb_imdsv1_enabled, environment: legacy-batch, reason: vendor agent needs IMDSv1, expires: 2999-12-31}\n"
         + "  - {rule_id: eb_imdsv1_enabled, environment: shop-prod, reason: old waiver, expires: 2020-01-31}\n");
+    Path platforms = tmp.newFile("platforms.json").toPath();
+    Files.writeString(platforms, "{\"source\":\"my export\",\"as_of\":\"2026-11-01\",\"PlatformBranchSummaryList\":"
+        + "[{\"BranchName\":\"Docker running on 64bit Amazon Linux 2023\",\"LifecycleState\":\"Supported\"}]}");
     Path out = tmp.newFolder("supp-out").toPath();
     java.io.StringWriter so = new java.io.StringWriter();
     int code = Main.execute(new java.io.PrintWriter(so, true), new java.io.PrintWriter(new java.io.StringWriter(), true),
-        "analyze", "--trail", trail.toString(), "--out", out.toString(), "--conf", conf.toString());
+        "analyze", "--trail", trail.toString(), "--out", out.toString(), "--conf", conf.toString(),
+        "--platforms", platforms.toString());
     assertThat(code).isZero();
-    assertThat(so.toString()).contains("suppressed");
+    assertThat(so.toString()).contains("suppressed").contains("platform catalog my export, as of 2026-11-01");
     List<Row> rows = findings(out).filter(col("rule_id").equalTo("eb_imdsv1_enabled"))
         .select("environment", "status", "suppression_reason").orderBy("environment").collectAsList();
     assertThat(rows).hasSize(2);
