@@ -22,6 +22,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
       description = "describe-configuration-settings / describe-environments JSON (files or folders, local or s3a) to seed the timeline.")
   List<String> snapshots = new ArrayList<>();
 
+  @Option(names = "--platforms", split = ",", paramLabel = "PATH",
+      description = "list-platform-versions / list-platform-branches / describe-platform-version JSON (files or"
+          + " folders, local or s3a) for the platform catalog; default: the shipped reference catalog (partial, old).")
+  List<String> platforms = new ArrayList<>();
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output root (local or s3a).")
   String out;
 
@@ -33,7 +38,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
   public Integer call() {
     SparkSession spark = SparkSessions.forCli("analyze");
     Settings st = settings.load(spark.sparkContext().hadoopConfiguration());
-    AnalyzeJob.Result r = AnalyzeJob.run(spark, trail.ingestConfig(out, st), snapshots, st);
+    AnalyzeJob.Result r = AnalyzeJob.run(spark, trail.ingestConfig(out, st), snapshots, platforms, st);
     spec.commandLine().getOut().println(r.ingest().describe());
     spec.commandLine().getOut().print(AnalyzeJob.describe(r));
     spec.commandLine().getOut().flush();

@@ -10,7 +10,11 @@ import io.ebaudit.beanstalk.Snapshots;
 import io.ebaudit.beanstalk.Timeline;
 import io.ebaudit.config.IngestConfig;
 import io.ebaudit.config.Settings;
+import io.ebaudit.io.PlatformExports;
 import io.ebaudit.io.Storage;
+import io.ebaudit.platforms.PlatformCatalog;
+import io.ebaudit.posture.Coverage;
+import io.ebaudit.posture.Platforms;
 import io.ebaudit.report.FindingSchema;
 import io.ebaudit.report.FindingWriter;
 import io.ebaudit.report.Suppressions;
@@ -31,16 +35,32 @@ import org.apache.spark.sql.SparkSession;
 /**
  * {@code analyze}: ingest, then the Beanstalk stage and the rules. Writes under the output root
  * {@code events/}, {@code quarantine/}, {@code beanstalk_events/} and {@code config_changes/}
- * (Parquet, by {@code event_date}), {@code environment_state/} and {@code findings/}.
+ * (Parquet, by {@code event_date}), {@code environment_state/}, {@code platforms/} and {@code coverage/}
+ * (posture, from the environment state) and {@code findings/} (rule and posture findings).
  */
 public final class AnalyzeJob {
   private AnalyzeJob() {}
 
   /** What one analyze run produced. */
   public record Result(IngestSummary ingest, long beanstalkEvents, long configChanges, long environments,
-      Map<String, Long> openFindingsBySeverity, long suppressedFindings, String out) {}
+      Map<String, Long> openFindingsBySeverity, long suppressedFindings, String out,
+      String platformCatalogSource, LocalDate platformCatalogAsOf, long postureFindings) {}
 
+  /** {@link #run(SparkSession, IngestConfig, List, List, Settings)} with the shipped reference catalog. */
   public static Result run(SparkSession spark, IngestConfig ingest, List<String> snapshots, Settings settings) {
+    return run(spark, ingest, snapshots, List.of(), settings);
+  }
+
+  /**
+   * @param platformExports platform catalog exports (files or folders, local or s3a); empty: the shipped
+   *                        reference catalog ({@link PlatformCatalog#reference()})
+   */
+  public static Result run(SparkSession spark, IngestConfig ingest, List<String> snapshots,
+      List<String> platformExports, Settings settings) {
+    // Read the catalog first: a bad export fails the run before any work.
+    PlatformCatalog catalog = platformExports == null || platformExports.isEmpty()
+        ? PlatformCatalog.reference()
+        : PlatformExports.read(spark.sparkContext().hadoopConfiguration(), platformExports);
     IngestSummary summary = IngestJob.run(spark, ingest);
     String out = Storage.qualify(spark.sparkContext().hadoopConfiguration(), ingest.out());
     Dataset<Row> events = spark.read().schema(EventSchema.EVENTS).parquet(summary.eventsPath());
@@ -57,17 +77,30 @@ public final class AnalyzeJob {
     write(Timeline.changes(timeline), Storage.child(out, "config_changes"), true);
     write(EnvironmentState.derive(timeline, beanstalk), Storage.child(out, "environment_state"), false);
 
+    // Posture, from the written environment state.
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    Dataset<Row> state = spark.read().schema(BeanstalkSchemas.ENVIRONMENT_STATE)
+        .parquet(Storage.child(out, "environment_state"));
+    String platformsPath = Storage.child(out, "platforms");
+    String coveragePath = Storage.child(out, "coverage");
+    write(Platforms.derive(state, catalog, today), platformsPath, false);
+    write(Coverage.derive(state), coveragePath, false);
+    Dataset<Row> posture = Platforms.findings(spark.read().schema(Platforms.PLATFORMS).parquet(platformsPath))
+        .unionByName(Coverage.findings(spark.read().parquet(coveragePath)));
+
     JsonNode rules = settings.section("rules");
     Dataset<Row> findings = RuleEngine.evaluate(
         spark.read().schema(BeanstalkSchemas.CONFIG_CHANGES).parquet(Storage.child(out, "config_changes")),
         spark.read().schema(BeanstalkSchemas.BEANSTALK_EVENTS).parquet(Storage.child(out, "beanstalk_events")),
         RuleRegistry.all(), rules);
-    findings = Suppressions.apply(findings, Suppressions.parse(settings.section("suppressions")),
-        LocalDate.now(ZoneOffset.UTC));
+    // Posture findings join the rule findings before suppressions, so they can be suppressed the same way.
+    findings = findings.unionByName(posture);
+    findings = Suppressions.apply(findings, Suppressions.parse(settings.section("suppressions")), today);
     String findingsDir = Storage.child(out, "findings");
     FindingWriter.write(findings, findingsDir);
 
     Dataset<Row> written = spark.read().schema(FindingSchema.FINDINGS).parquet(Storage.child(findingsDir, FindingWriter.PARQUET));
+    long postureFindings = written.filter(col("rule_id").isin(postureRuleIds())).count();
     Map<String, Long> bySeverity = new TreeMap<>();
     long suppressed = 0;
     for (Row r : written.groupBy("status", "severity").count().collectAsList()) {
@@ -82,8 +115,23 @@ public final class AnalyzeJob {
         spark.read().schema(BeanstalkSchemas.CONFIG_CHANGES).parquet(Storage.child(out, "config_changes")).count(),
         spark.read().schema(BeanstalkSchemas.ENVIRONMENT_STATE).parquet(Storage.child(out, "environment_state"))
             .select("account_id", "aws_region", "environment_name").distinct().count(),
-        bySeverity, suppressed, out);
+        bySeverity, suppressed, out, catalog.source(), catalog.asOf(), postureFindings);
     return result;
+  }
+
+  /** The catalog's source up to its first comma (the reference's is a paragraph). */
+  static String shortSource(String source) {
+    if (source == null || source.isBlank()) {
+      return "(no source)";
+    }
+    int comma = source.indexOf(',');
+    return comma > 0 ? source.substring(0, comma) : source;
+  }
+
+  private static Object[] postureRuleIds() {
+    List<String> ids = new java.util.ArrayList<>(Platforms.RULE_IDS);
+    ids.addAll(Coverage.RULE_IDS);
+    return ids.toArray();
   }
 
   private static void write(Dataset<Row> table, String path, boolean byDate) {
@@ -108,6 +156,9 @@ public final class AnalyzeJob {
       }
     }
     sb.append(String.format("; %,d suppressed%n", r.suppressedFindings()));
+    sb.append(String.format("posture: %,d findings; platform catalog %s, as of %s%n", r.postureFindings(),
+        shortSource(r.platformCatalogSource()),
+        r.platformCatalogAsOf() == null ? "unknown" : r.platformCatalogAsOf()));
     return sb.toString();
   }
 }

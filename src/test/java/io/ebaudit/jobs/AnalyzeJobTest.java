@@ -55,8 +55,21 @@ public class AnalyzeJobTest extends SparkSuite {
     Set<String> fired = findings(out).select("rule_id").distinct().as(org.apache.spark.sql.Encoders.STRING())
         .collectAsList().stream().collect(Collectors.toSet());
     Set<String> all = RuleRegistry.all().stream().map(Rule::id).collect(Collectors.toSet());
-    assertThat(fired).isSubsetOf(all);
-    assertThat(fired.size()).as("rules fired by the sample: %s", fired).isGreaterThanOrEqualTo(all.size() * 3 / 4);
+    Set<String> posture = new java.util.HashSet<>(io.ebaudit.posture.Platforms.RULE_IDS);
+    posture.addAll(io.ebaudit.posture.Coverage.RULE_IDS);
+    Set<String> firedRules = new java.util.HashSet<>(fired);
+    firedRules.removeAll(posture);
+    assertThat(firedRules).isSubsetOf(all);
+    assertThat(firedRules.size()).as("rules fired by the sample: %s", fired).isGreaterThanOrEqualTo(all.size() * 3 / 4);
+    // Posture: the platforms and coverage tables, and their findings among the others (reference catalog).
+    assertThat(spark().read().schema(io.ebaudit.posture.Platforms.PLATFORMS).parquet(out.resolve("platforms").toString())
+        .count()).isPositive();
+    assertThat(spark().read().parquet(out.resolve("coverage").toString()).count()).isPositive();
+    assertThat(fired).as("posture findings: %s", fired).containsAnyElementsOf(io.ebaudit.posture.Platforms.RULE_IDS)
+        .containsAnyElementsOf(io.ebaudit.posture.Coverage.RULE_IDS);
+    assertThat(r.postureFindings()).isPositive();
+    assertThat(r.platformCatalogAsOf()).isEqualTo(LocalDate.of(2023, 6, 15));
+    assertThat(AnalyzeJob.describe(r)).contains("platform catalog ebaudit reference platform catalog, as of 2023-06-15");
     assertThat(fired).contains("eb_imdsv1_enabled", "eb_managed_updates_disabled", "eb_environment_terminated",
         "eb_plaintext_secret_in_environment", "eb_change_by_root", "eb_access_denied_burst", "eb_ssh_open_to_world");
     assertThat(r.configChanges()).isPositive();
@@ -140,12 +153,16 @@ public class AnalyzeJobTest extends SparkSuite {
     Files.writeString(conf, "suppressions:\n"
         + "  - {rule_id: eb_imdsv1_enabled, environment: legacy-batch, reason: vendor agent needs IMDSv1, expires: 2999-12-31}\n"
         + "  - {rule_id: eb_imdsv1_enabled, environment: shop-prod, reason: old waiver, expires: 2020-01-31}\n");
+    Path platforms = tmp.newFile("platforms.json").toPath();
+    Files.writeString(platforms, "{\"source\":\"my export\",\"as_of\":\"2026-11-01\",\"PlatformBranchSummaryList\":"
+        + "[{\"BranchName\":\"Docker running on 64bit Amazon Linux 2023\",\"LifecycleState\":\"Supported\"}]}");
     Path out = tmp.newFolder("supp-out").toPath();
     java.io.StringWriter so = new java.io.StringWriter();
     int code = Main.execute(new java.io.PrintWriter(so, true), new java.io.PrintWriter(new java.io.StringWriter(), true),
-        "analyze", "--trail", trail.toString(), "--out", out.toString(), "--conf", conf.toString());
+        "analyze", "--trail", trail.toString(), "--out", out.toString(), "--conf", conf.toString(),
+        "--platforms", platforms.toString());
     assertThat(code).isZero();
-    assertThat(so.toString()).contains("suppressed");
+    assertThat(so.toString()).contains("suppressed").contains("platform catalog my export, as of 2026-11-01");
     List<Row> rows = findings(out).filter(col("rule_id").equalTo("eb_imdsv1_enabled"))
         .select("environment", "status", "suppression_reason").orderBy("environment").collectAsList();
     assertThat(rows).hasSize(2);
