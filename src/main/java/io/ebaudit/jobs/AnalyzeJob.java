@@ -11,6 +11,7 @@ import io.ebaudit.beanstalk.Timeline;
 import io.ebaudit.config.IngestConfig;
 import io.ebaudit.config.Settings;
 import io.ebaudit.io.Storage;
+import io.ebaudit.permissions.PermissionsJob;
 import io.ebaudit.report.FindingSchema;
 import io.ebaudit.report.FindingWriter;
 import io.ebaudit.report.Suppressions;
@@ -41,6 +42,12 @@ public final class AnalyzeJob {
       Map<String, Long> openFindingsBySeverity, long suppressedFindings, String out) {}
 
   public static Result run(SparkSession spark, IngestConfig ingest, List<String> snapshots, Settings settings) {
+    return run(spark, ingest, snapshots, settings, List.of());
+  }
+
+  /** With {@code iamExports} (get-account-authorization-details JSON) the permissions verdicts too. */
+  public static Result run(SparkSession spark, IngestConfig ingest, List<String> snapshots, Settings settings,
+      List<String> iamExports) {
     IngestSummary summary = IngestJob.run(spark, ingest);
     String out = Storage.qualify(spark.sparkContext().hadoopConfiguration(), ingest.out());
     Dataset<Row> events = spark.read().schema(EventSchema.EVENTS).parquet(summary.eventsPath());
@@ -62,6 +69,7 @@ public final class AnalyzeJob {
         spark.read().schema(BeanstalkSchemas.CONFIG_CHANGES).parquet(Storage.child(out, "config_changes")),
         spark.read().schema(BeanstalkSchemas.BEANSTALK_EVENTS).parquet(Storage.child(out, "beanstalk_events")),
         RuleRegistry.all(), rules);
+    findings = findings.unionByName(PermissionsJob.run(spark, out, events, iamExports));
     findings = Suppressions.apply(findings, Suppressions.parse(settings.section("suppressions")),
         LocalDate.now(ZoneOffset.UTC));
     String findingsDir = Storage.child(out, "findings");
