@@ -130,7 +130,7 @@ public final class Usage {
     Column[] cols = new Column[schema.size()];
     for (int i = 0; i < cols.length; i++) {
       var f = schema.fields()[i];
-      Column c = col(f.name()).cast(f.dataType());
+      Column c = f.dataType() instanceof org.apache.spark.sql.types.ArrayType ? col(f.name()) : col(f.name()).cast(f.dataType());
       cols[i] = c.as(f.name());
     }
     Dataset<Row> selected = df.select(cols);
