@@ -111,15 +111,30 @@ public final class PermissionFindings {
     return t;
   }
 
+  /**
+   * The metadata's command for this principal: user forms of the role commands, the name filled in
+   * only when it is a valid IAM name (names reach a shell when pasted), the policy file's sanitized name.
+   */
+  static String remediation(String template, io.ebaudit.iam.AuthorizationDetails.Principal p) {
+    String r = template;
+    if (p.kind() == io.ebaudit.iam.AuthorizationDetails.Kind.USER) {
+      r = r.replace("get-role --role-name <principal-name> --query Role.RoleLastUsed",
+              "get-user --user-name <principal-name> --query User.PasswordLastUsed")
+          .replace("list-attached-role-policies --role-name", "list-attached-user-policies --user-name")
+          .replace("get-role-policy --role-name", "get-user-policy --user-name")
+          .replace("put-role-policy --role-name", "put-user-policy --user-name");
+    }
+    r = r.replace("policies/<principal-name>.json", "policies/" + RecommendedPolicy.fileName(p.name()) + ".json");
+    if (p.name() != null && p.name().matches("[A-Za-z0-9+=,.@_-]{1,128}")) r = r.replace("<principal-name>", p.name());
+    return r;
+  }
+
   private static Row row(String ruleId, PrincipalVerdicts pv, String action, Timestamp first, Timestamp last,
       String detail, ObjectNode evidence) {
     RuleEngine.Metadata m = RuleEngine.metadata(ruleId);
     String arn = pv.principal().arn();
     String id = action == null ? FindingIds.findingId(ruleId, arn) : FindingIds.findingId(ruleId, arn, action);
-    String remediation = m.remediation().replace("<principal-name>", pv.principal().name());
-    if (pv.principal().kind() == io.ebaudit.iam.AuthorizationDetails.Kind.USER) {
-      remediation = remediation.replace("-role-", "-user-").replace("--role-name", "--user-name");
-    }
+    String remediation = remediation(m.remediation(), pv.principal());
     return RowFactory.create(id, ruleId, m.severity(), FindingSchema.OPEN, pv.principal().accountId(), null, null, null,
         arn, arn, List.of(), first, last, m.title(), detail, evidence.toString(), remediation,
         List.copyOf(m.compliance()), null, null);

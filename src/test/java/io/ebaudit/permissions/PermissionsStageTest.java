@@ -167,6 +167,12 @@ public class PermissionsStageTest extends SparkSuite {
     assertThat(byRule.get("iam_unused_principal")).contains("arn:aws:iam::" + ACCOUNT + ":user/idle")
         .doesNotContain(DEPLOYER);
     assertThat(byRule.get("iam_used_not_granted")).containsExactly(DEPLOYER);
+    Row idle = findings.where("rule_id = 'iam_unused_principal' and principal_arn like '%user/idle'").first();
+    assertThat(idle.<String>getAs("remediation")).isEqualTo("aws iam get-user --user-name idle --query User.PasswordLastUsed");
+    Row unused = findings.where("rule_id = 'iam_unused_permissions'").first();
+    assertThat(unused.<String>getAs("detail")).contains("% unused");
+    assertThat(unused.<String>getAs("remediation")).contains("put-role-policy --role-name deployer")
+        .contains("policies/deployer.json");
     assertThat(findings.select("finding_id").distinct().count()).isEqualTo(findings.count());
     assertThat(findings.schema()).isEqualTo(FindingSchema.FINDINGS);
 
