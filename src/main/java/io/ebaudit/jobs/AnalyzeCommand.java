@@ -27,6 +27,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
           + " folders, local or s3a) for the platform catalog; default: the shipped reference catalog (partial, old).")
   List<String> platforms = new ArrayList<>();
 
+  @Option(names = "--iam", split = ",", paramLabel = "PATH",
+      description = "aws iam get-account-authorization-details JSON (files or folders, local or s3a): adds the"
+          + " permissions verdicts, findings and recommended policies under DIR/permissions.")
+  List<String> iam = new ArrayList<>();
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output root (local or s3a).")
   String out;
 
@@ -38,7 +43,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
   public Integer call() {
     SparkSession spark = SparkSessions.forCli("analyze");
     Settings st = settings.load(spark.sparkContext().hadoopConfiguration());
-    AnalyzeJob.Result r = AnalyzeJob.run(spark, trail.ingestConfig(out, st), snapshots, platforms, st);
+    AnalyzeJob.Result r = AnalyzeJob.run(spark, trail.ingestConfig(out, st), snapshots, platforms, iam, st);
     spec.commandLine().getOut().println(r.ingest().describe());
     spec.commandLine().getOut().print(AnalyzeJob.describe(r));
     spec.commandLine().getOut().flush();

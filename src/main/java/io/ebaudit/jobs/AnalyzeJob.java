@@ -12,6 +12,7 @@ import io.ebaudit.config.IngestConfig;
 import io.ebaudit.config.Settings;
 import io.ebaudit.io.PlatformExports;
 import io.ebaudit.io.Storage;
+import io.ebaudit.permissions.PermissionsJob;
 import io.ebaudit.platforms.PlatformCatalog;
 import io.ebaudit.posture.Coverage;
 import io.ebaudit.posture.Platforms;
@@ -48,15 +49,28 @@ public final class AnalyzeJob {
 
   /** {@link #run(SparkSession, IngestConfig, List, List, Settings)} with the shipped reference catalog. */
   public static Result run(SparkSession spark, IngestConfig ingest, List<String> snapshots, Settings settings) {
-    return run(spark, ingest, snapshots, List.of(), settings);
+    return run(spark, ingest, snapshots, List.of(), List.of(), settings);
+  }
+
+  /** With platform catalog exports; the shipped reference catalog when empty. */
+  public static Result run(SparkSession spark, IngestConfig ingest, List<String> snapshots,
+      List<String> platformExports, Settings settings) {
+    return run(spark, ingest, snapshots, platformExports, List.of(), settings);
+  }
+
+  /** With {@code iamExports} (get-account-authorization-details JSON) the permissions verdicts too. */
+  public static Result run(SparkSession spark, IngestConfig ingest, List<String> snapshots, Settings settings,
+      List<String> iamExports) {
+    return run(spark, ingest, snapshots, List.of(), iamExports, settings);
   }
 
   /**
    * @param platformExports platform catalog exports (files or folders, local or s3a); empty: the shipped
    *                        reference catalog ({@link PlatformCatalog#reference()})
+   * @param iamExports get-account-authorization-details exports; empty: usage and denied calls only
    */
   public static Result run(SparkSession spark, IngestConfig ingest, List<String> snapshots,
-      List<String> platformExports, Settings settings) {
+      List<String> platformExports, List<String> iamExports, Settings settings) {
     // Read the catalog first: a bad export fails the run before any work.
     PlatformCatalog catalog = platformExports == null || platformExports.isEmpty()
         ? PlatformCatalog.reference()
@@ -93,8 +107,10 @@ public final class AnalyzeJob {
         spark.read().schema(BeanstalkSchemas.CONFIG_CHANGES).parquet(Storage.child(out, "config_changes")),
         spark.read().schema(BeanstalkSchemas.BEANSTALK_EVENTS).parquet(Storage.child(out, "beanstalk_events")),
         RuleRegistry.all(), rules);
-    // Posture findings join the rule findings before suppressions, so they can be suppressed the same way.
-    findings = findings.unionByName(posture);
+    // Posture and permission findings join the rule findings before suppressions, so they can be
+    // suppressed the same way.
+    findings = findings.unionByName(posture)
+        .unionByName(PermissionsJob.run(spark, out, events, iamExports == null ? List.of() : iamExports));
     findings = Suppressions.apply(findings, Suppressions.parse(settings.section("suppressions")), today);
     String findingsDir = Storage.child(out, "findings");
     FindingWriter.write(findings, findingsDir);
