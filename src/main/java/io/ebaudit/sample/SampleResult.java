@@ -17,6 +17,8 @@ import java.util.List;
  * @param uncompressedBytes uncompressed JSON bytes of the log files
  * @param compressedBytes bytes on disk of all files written
  * @param elapsed wall-clock time of the generation
+ * @param iamFiles one {@code get-account-authorization-details} export per account, under
+ *                 {@code out/iam/} (beside {@code AWSLogs/}), in account order
  */
 public record SampleResult(
     Path out,
@@ -28,7 +30,13 @@ public record SampleResult(
     long duplicates,
     long uncompressedBytes,
     long compressedBytes,
-    Duration elapsed) {
+    Duration elapsed,
+    List<Path> iamFiles) {
+
+  /** The folder holding {@link #iamFiles()}: what {@code analyze --iam} takes. */
+  public Path iamDir() {
+    return out.resolve(IamSample.FOLDER);
+  }
 
   /** One paragraph for a terminal. */
   public String summary() {
@@ -37,7 +45,8 @@ public record SampleResult(
         java.util.Locale.ROOT,
         "Wrote a synthetic CloudTrail archive to %s: %,d log files, %,d digest files and %,d other"
             + " files for accounts %s; %,d events (%,d delivered twice), %,d bytes of JSON"
-            + " (%.1f MB), %,d bytes on disk (%.1f MB compressed) in %.1f s (%.1f MB/s of JSON).",
+            + " (%.1f MB), %,d bytes on disk (%.1f MB compressed) in %.1f s (%.1f MB/s of JSON);"
+            + " %d IAM authorization-details exports in %s.",
         out.resolve("AWSLogs"),
         logFiles,
         digestFiles,
@@ -50,6 +59,8 @@ public record SampleResult(
         compressedBytes,
         compressedBytes / 1048576.0,
         secs,
-        secs <= 0 ? 0.0 : uncompressedBytes / 1048576.0 / secs);
+        secs <= 0 ? 0.0 : uncompressedBytes / 1048576.0 / secs,
+        iamFiles.size(),
+        iamDir());
   }
 }

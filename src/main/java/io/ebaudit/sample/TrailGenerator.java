@@ -132,9 +132,10 @@ public final class TrailGenerator {
       digests++;
       totals[2] += size;
     }
+    List<Path> iam = IamSample.write(spec, world);
     List<String> ids = world.accounts.stream().map(World.Account::id).toList();
     return new SampleResult(spec.out(), ids, files.size(), digests, other, totals[0], dups.size(),
-        totals[1], totals[2], Duration.ofNanos(System.nanoTime() - t0));
+        totals[1], totals[2], Duration.ofNanos(System.nanoTime() - t0), iam);
   }
 
   /** One written log file, for the digests. */
