@@ -45,7 +45,8 @@ public final class AnalyzeJob {
   /** What one analyze run produced. */
   public record Result(IngestSummary ingest, long beanstalkEvents, long configChanges, long environments,
       Map<String, Long> openFindingsBySeverity, long suppressedFindings, String out,
-      String platformCatalogSource, LocalDate platformCatalogAsOf, long postureFindings) {}
+      String platformCatalogSource, LocalDate platformCatalogAsOf, long postureFindings,
+      long permissionPrincipals, long permissionFindings, long environmentRoles) {}
 
   /** {@link #run(SparkSession, IngestConfig, List, List, Settings)} with the shipped reference catalog. */
   public static Result run(SparkSession spark, IngestConfig ingest, List<String> snapshots, Settings settings) {
@@ -109,14 +110,17 @@ public final class AnalyzeJob {
         RuleRegistry.all(), rules);
     // Posture and permission findings join the rule findings before suppressions, so they can be
     // suppressed the same way.
-    findings = findings.unionByName(posture)
-        .unionByName(PermissionsJob.run(spark, out, events, iamExports == null ? List.of() : iamExports));
+    PermissionsJob.Outcome permissions = PermissionsJob.runAll(spark, out, events,
+        iamExports == null ? List.of() : iamExports);
+    findings = findings.unionByName(posture).unionByName(permissions.findings());
     findings = Suppressions.apply(findings, Suppressions.parse(settings.section("suppressions")), today);
     String findingsDir = Storage.child(out, "findings");
     FindingWriter.write(findings, findingsDir);
 
     Dataset<Row> written = spark.read().schema(FindingSchema.FINDINGS).parquet(Storage.child(findingsDir, FindingWriter.PARQUET));
     long postureFindings = written.filter(col("rule_id").isin(postureRuleIds())).count();
+    long permissionFindings = written.filter(col("rule_id").isin(
+        io.ebaudit.permissions.PermissionFindings.RULE_IDS.toArray())).count();
     Map<String, Long> bySeverity = new TreeMap<>();
     long suppressed = 0;
     for (Row r : written.groupBy("status", "severity").count().collectAsList()) {
@@ -131,7 +135,8 @@ public final class AnalyzeJob {
         spark.read().schema(BeanstalkSchemas.CONFIG_CHANGES).parquet(Storage.child(out, "config_changes")).count(),
         spark.read().schema(BeanstalkSchemas.ENVIRONMENT_STATE).parquet(Storage.child(out, "environment_state"))
             .select("account_id", "aws_region", "environment_name").distinct().count(),
-        bySeverity, suppressed, out, catalog.source(), catalog.asOf(), postureFindings);
+        bySeverity, suppressed, out, catalog.source(), catalog.asOf(), postureFindings,
+        permissions.principalsEvaluated(), permissionFindings, permissions.environments());
     return result;
   }
 
@@ -175,6 +180,13 @@ public final class AnalyzeJob {
     sb.append(String.format("posture: %,d findings; platform catalog %s, as of %s%n", r.postureFindings(),
         shortSource(r.platformCatalogSource()),
         r.platformCatalogAsOf() == null ? "unknown" : r.platformCatalogAsOf()));
+    if (r.permissionPrincipals() > 0) {
+      sb.append(String.format("permissions: %,d principals evaluated, %,d findings; roles of %,d environments%n",
+          r.permissionPrincipals(), r.permissionFindings(), r.environmentRoles()));
+    } else {
+      sb.append(String.format("permissions: usage and denied calls only (no --iam exports); roles of %,d environments%n",
+          r.environmentRoles()));
+    }
     return sb.toString();
   }
 }

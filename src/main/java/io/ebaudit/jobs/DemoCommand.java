@@ -46,7 +46,7 @@ public final class DemoCommand implements Callable<Integer> {
     say.flush();
 
     SparkSession spark = SparkSessions.forCli("demo");
-    AnalyzeJob.Result r = run(spark, trail, out);
+    AnalyzeJob.Result r = run(spark, trail, out, List.of(sample.iamDir().toAbsolutePath().toString()));
     say.println();
     say.println("ingest:");
     say.println(r.ingest().describe());
@@ -61,7 +61,10 @@ public final class DemoCommand implements Callable<Integer> {
     say.println("  beanstalk_events/      every Elastic Beanstalk call, with actor and client");
     say.println("  config_changes/        every option, platform, template, version, tier and tag change, before and after");
     say.println("  environment_state/     each environment's configuration at the end of the window");
-    say.println("  findings/              risky changes: findings.csv, findings.jsonl, parquet/");
+    say.println("  trail/iam/             the sample's IAM authorization details (get-account-authorization-details)");
+    say.println("  platforms/, coverage/  each live environment's platform and monitoring posture");
+    say.println("  permissions/           usage, denied calls, verdicts, environment_roles, recommended policies");
+    say.println("  findings/              risky changes, posture and permissions: findings.csv, findings.jsonl, parquet/");
     say.flush();
     return IngestCommand.exitCode(r.ingest(), command.commandLine().getErr());
   }
@@ -77,10 +80,10 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  AnalyzeJob.Result run(SparkSession spark, Path trail, Path outputs) {
+  AnalyzeJob.Result run(SparkSession spark, Path trail, Path outputs, List<String> iamExports) {
     var st = settings.load(spark.sparkContext().hadoopConfiguration());
     IngestConfig config = IngestConfig.of(List.of(trail.toAbsolutePath().toString()), null, null, Set.of(), Set.of(),
         outputs.toAbsolutePath().toString(), null, st);
-    return AnalyzeJob.run(spark, config, List.of(), st);
+    return AnalyzeJob.run(spark, config, List.of(), st, iamExports);
   }
 }

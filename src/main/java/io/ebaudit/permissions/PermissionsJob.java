@@ -30,17 +30,33 @@ import org.apache.spark.sql.SparkSession;
 public final class PermissionsJob {
   private PermissionsJob() {}
 
+  /**
+   * What the stage produced: the findings, how many principals the exports held (0 without exports),
+   * and how many environments {@code environment_roles} lists.
+   */
+  public record Outcome(Dataset<Row> findings, long principalsEvaluated, long environments) {}
+
   public static Dataset<Row> run(SparkSession spark, String out, Dataset<Row> events, List<String> iamPaths) {
+    return runAll(spark, out, events, iamPaths).findings();
+  }
+
+  /**
+   * {@link #run}, and {@code DIR/permissions/environment_roles/} ({@link EnvironmentRoles}) when
+   * {@code DIR/environment_state/} exists (resolved through the exports when given).
+   */
+  public static Outcome runAll(SparkSession spark, String out, Dataset<Row> events, List<String> iamPaths) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     String root = Storage.child(out, "permissions");
     String usagePath = Storage.child(root, "usage");
     String deniedPath = Storage.child(root, "denied");
     Usage.derive(events).write().mode(SaveMode.Overwrite).parquet(usagePath);
     Usage.denied(events).write().mode(SaveMode.Overwrite).parquet(deniedPath);
-    if (iamPaths == null || iamPaths.isEmpty()) {
-      return spark.createDataFrame(List.of(), FindingSchema.FINDINGS);
+    boolean withIam = iamPaths != null && !iamPaths.isEmpty();
+    AuthorizationDetails details = withIam ? IamExports.read(spark, iamPaths) : null;
+    List<EnvironmentRoles.EnvironmentRole> envRoles = environmentRoles(spark, out, root, details);
+    if (!withIam) {
+      return new Outcome(spark.createDataFrame(List.of(), FindingSchema.FINDINGS), 0, envRoles.size());
     }
-    AuthorizationDetails details = IamExports.read(spark, iamPaths);
     List<Use> usage = new ArrayList<>();
     for (Row r : spark.read().schema(Usage.USAGE).parquet(usagePath).collectAsList()) usage.add(Use.of(r));
     Row window = events.agg(min("event_time"), max("event_time")).first();
@@ -49,7 +65,7 @@ public final class PermissionsJob {
 
     ActionCatalog catalog = ActionCatalog.standard();
     List<PrincipalVerdicts> verdicts = Verdicts.evaluate(details, usage, catalog);
-    Verdicts.toDataset(spark, verdicts).write().mode(SaveMode.Overwrite).parquet(Storage.child(root, "verdicts"));
+    Verdicts.toDataset(spark, verdicts, EnvironmentRoles.environmentsByRole(envRoles)).write().mode(SaveMode.Overwrite).parquet(Storage.child(root, "verdicts"));
 
     String policies = Storage.child(root, "policies");
     Storage.delete(conf, policies);
@@ -63,7 +79,23 @@ public final class PermissionsJob {
       }
       Storage.writeText(conf, Storage.child(policies, r.fileName() + ".notes.json"), r.notes());
     }
-    return PermissionFindings.toDataset(spark, verdicts);
+    return new Outcome(PermissionFindings.toDataset(spark, verdicts), details.principals().size(), envRoles.size());
+  }
+
+  private static List<EnvironmentRoles.EnvironmentRole> environmentRoles(SparkSession spark, String out, String root,
+      AuthorizationDetails details) {
+    String statePath = Storage.child(out, "environment_state");
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(statePath);
+      if (!p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)) return List.of();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot read " + statePath + ": " + e.getMessage(), e);
+    }
+    List<EnvironmentRoles.EnvironmentRole> roles = EnvironmentRoles.resolve(
+        spark.read().schema(io.ebaudit.beanstalk.BeanstalkSchemas.ENVIRONMENT_STATE).parquet(statePath), details);
+    EnvironmentRoles.toDataset(spark, roles).write().mode(SaveMode.Overwrite)
+        .parquet(Storage.child(root, "environment_roles"));
+    return roles;
   }
 
   /** Convenience for tests and notebooks: the events table written by {@code ingest}. */

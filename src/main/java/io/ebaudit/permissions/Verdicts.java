@@ -69,7 +69,9 @@ public final class Verdicts {
               createStructField("last_seen", TimestampType, true),
               createStructField("resources", createArrayType(StringType, false), false),
               createStructField("principal_active", BooleanType, false),
-              createStructField("notes", StringType, false)));
+              createStructField("notes", StringType, false),
+              // The Beanstalk environments using the role as instance-profile or service role ({@link EnvironmentRoles}).
+              createStructField("environments", createArrayType(StringType, false), false)));
 
   /** One aggregated usage row of {@link Usage#USAGE}, as collected to the driver. */
   public record Use(String principalArn, String action, long count, Timestamp firstSeen, Timestamp lastSeen,
@@ -188,13 +190,21 @@ public final class Verdicts {
 
   /** The {@code permissions_usage} table ({@link #VERDICTS}). */
   public static Dataset<Row> toDataset(SparkSession spark, List<PrincipalVerdicts> all) {
+    return toDataset(spark, all, Map.of());
+  }
+
+  /** With {@code environments}: role ARN → the Beanstalk environments that use it. */
+  public static Dataset<Row> toDataset(SparkSession spark, List<PrincipalVerdicts> all,
+      Map<String, List<String>> environments) {
     List<Row> rows = new ArrayList<>();
     for (PrincipalVerdicts pv : all) {
+      List<String> envs = environments.getOrDefault(pv.principal().arn(), List.of());
       for (Verdict v : pv.verdicts()) {
         Row r = v.toRow();
-        Object[] vals = new Object[r.size()];
-        for (int i = 0; i < vals.length; i++) vals[i] = r.get(i);
+        Object[] vals = new Object[r.size() + 1];
+        for (int i = 0; i < r.size(); i++) vals[i] = r.get(i);
         vals[11] = pv.active();
+        vals[r.size()] = envs;
         rows.add(RowFactory.create(vals));
       }
     }
