@@ -24,7 +24,8 @@ import org.apache.spark.sql.SparkSession;
  * The permissions stage: writes {@code DIR/permissions/usage/} and {@code DIR/permissions/denied/}
  * always; with IAM exports also {@code DIR/permissions/verdicts/} ({@link Verdicts#VERDICTS}) and
  * {@code DIR/permissions/policies/<principal>.json} + {@code <principal>.notes.json} per principal with
- * usage. Returns the permissions findings ({@link FindingSchema#FINDINGS}, all {@code open}; empty
+ * usage, and {@code DIR/permissions/environment_roles/} ({@link EnvironmentRoles}) when
+ * {@code DIR/environment_state/} exists. Returns the permissions findings ({@link FindingSchema#FINDINGS}, all {@code open}; empty
  * without exports).
  */
 public final class PermissionsJob {

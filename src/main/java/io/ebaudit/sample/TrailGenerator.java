@@ -35,7 +35,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Writes a synthetic CloudTrail archive in the real S3 layout into a local directory: log files
  * every 5 minutes per account and region, hourly digest files whose hashes and chain verify,
- * Config writability check files and a CloudTrail-Insight pair.
+ * Config writability check files and a CloudTrail-Insight pair; beside {@code AWSLogs/}, one IAM
+ * authorization-details export per account ({@link IamSample}).
  *
  * <p>Output is a pure function of the {@link SampleSpec}: every log file draws from its own RNG
  * seeded from (seed, account, region, period), so the thread count never changes a byte.
