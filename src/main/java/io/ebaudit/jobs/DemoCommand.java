@@ -61,6 +61,7 @@ public final class DemoCommand implements Callable<Integer> {
     say.println("  beanstalk_events/      every Elastic Beanstalk call, with actor and client");
     say.println("  config_changes/        every option, platform, template, version, tier and tag change, before and after");
     say.println("  environment_state/     each environment's configuration at the end of the window");
+    say.println("  imds/                  IMDSv2 verdict per environment (MetadataNoToken from trail/metrics/)");
     say.println("  findings/              risky changes: findings.csv, findings.jsonl, parquet/");
     say.flush();
     return IngestCommand.exitCode(r.ingest(), command.commandLine().getErr());
@@ -81,6 +82,9 @@ public final class DemoCommand implements Callable<Integer> {
     var st = settings.load(spark.sparkContext().hadoopConfiguration());
     IngestConfig config = IngestConfig.of(List.of(trail.toAbsolutePath().toString()), null, null, Set.of(), Set.of(),
         outputs.toAbsolutePath().toString(), null, st);
-    return AnalyzeJob.run(spark, config, List.of(), st);
+    // The sample's Metric Streams file (beside AWSLogs/) stands for analyze --metrics.
+    Path metrics = trail.resolve(io.ebaudit.sample.TrailGenerator.METRICS_DIR);
+    return AnalyzeJob.run(spark, config, List.of(), List.of(), List.of(),
+        java.nio.file.Files.isDirectory(metrics) ? List.of(metrics.toAbsolutePath().toString()) : List.of(), st);
   }
 }
