@@ -32,6 +32,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
           + " permissions verdicts, findings and recommended policies under DIR/permissions.")
   List<String> iam = new ArrayList<>();
 
+  @Option(names = "--metrics", split = ",", paramLabel = "PATH",
+      description = "CloudWatch Metric Streams JSON output (files or folders, gzip or plain, local or s3a): AWS/EC2"
+          + " MetadataNoToken per instance gives the IMDSv2 verdicts in DIR/imds; without it they are unknown.")
+  List<String> metrics = new ArrayList<>();
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output root (local or s3a).")
   String out;
 
@@ -43,7 +48,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
   public Integer call() {
     SparkSession spark = SparkSessions.forCli("analyze");
     Settings st = settings.load(spark.sparkContext().hadoopConfiguration());
-    AnalyzeJob.Result r = AnalyzeJob.run(spark, trail.ingestConfig(out, st), snapshots, platforms, iam, st);
+    AnalyzeJob.Result r = AnalyzeJob.run(spark, trail.ingestConfig(out, st), snapshots, platforms, iam, metrics, st);
     spec.commandLine().getOut().println(r.ingest().describe());
     spec.commandLine().getOut().print(AnalyzeJob.describe(r));
     spec.commandLine().getOut().flush();

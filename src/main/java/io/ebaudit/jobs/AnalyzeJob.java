@@ -10,11 +10,14 @@ import io.ebaudit.beanstalk.Snapshots;
 import io.ebaudit.beanstalk.Timeline;
 import io.ebaudit.config.IngestConfig;
 import io.ebaudit.config.Settings;
+import io.ebaudit.io.MetricStreams;
 import io.ebaudit.io.PlatformExports;
 import io.ebaudit.io.Storage;
 import io.ebaudit.permissions.PermissionsJob;
 import io.ebaudit.platforms.PlatformCatalog;
 import io.ebaudit.posture.Coverage;
+import io.ebaudit.posture.Imds;
+import io.ebaudit.posture.Instances;
 import io.ebaudit.posture.Platforms;
 import io.ebaudit.report.FindingSchema;
 import io.ebaudit.report.FindingWriter;
@@ -37,7 +40,7 @@ import org.apache.spark.sql.SparkSession;
  * {@code analyze}: ingest, then the Beanstalk stage and the rules. Writes under the output root
  * {@code events/}, {@code quarantine/}, {@code beanstalk_events/} and {@code config_changes/}
  * (Parquet, by {@code event_date}), {@code environment_state/}, {@code platforms/} and {@code coverage/}
- * (posture, from the environment state) and {@code findings/} (rule and posture findings).
+ * (posture, from the environment state), {@code imds/} (IMDSv2 verdicts) and {@code findings/} (rule and posture findings).
  */
 public final class AnalyzeJob {
   private AnalyzeJob() {}
@@ -72,10 +75,23 @@ public final class AnalyzeJob {
    */
   public static Result run(SparkSession spark, IngestConfig ingest, List<String> snapshots,
       List<String> platformExports, List<String> iamExports, Settings settings) {
+    return run(spark, ingest, snapshots, platformExports, iamExports, List.of(), settings);
+  }
+
+  /**
+   * With {@code metrics} (CloudWatch Metric Streams JSON, {@link MetricStreams}) the IMDS verdicts in
+   * {@code imds/} use {@code AWS/EC2 MetadataNoToken}; without, they are {@code unknown} unless enforced.
+   */
+  public static Result run(SparkSession spark, IngestConfig ingest, List<String> snapshots,
+      List<String> platformExports, List<String> iamExports, List<String> metrics, Settings settings) {
     // Read the catalog first: a bad export fails the run before any work.
     PlatformCatalog catalog = platformExports == null || platformExports.isEmpty()
         ? PlatformCatalog.reference()
         : PlatformExports.read(spark.sparkContext().hadoopConfiguration(), platformExports);
+    // Read the metrics before any work too: a missing path fails the run early.
+    Dataset<Row> metricRows = metrics == null || metrics.isEmpty()
+        ? spark.createDataFrame(List.of(), MetricStreams.METRICS)
+        : MetricStreams.read(spark, metrics);
     IngestSummary summary = IngestJob.run(spark, ingest);
     String out = Storage.qualify(spark.sparkContext().hadoopConfiguration(), ingest.out());
     Dataset<Row> events = spark.read().schema(EventSchema.EVENTS).parquet(summary.eventsPath());
@@ -100,8 +116,16 @@ public final class AnalyzeJob {
     String coveragePath = Storage.child(out, "coverage");
     write(Platforms.derive(state, catalog, today), platformsPath, false);
     write(Coverage.derive(state), coveragePath, false);
+    // IMDS: the window is the run's --from/--to when given, else all the metric data read.
+    String imdsPath = Storage.child(out, "imds");
+    var filter = ingest.filter();
+    write(Imds.derive(state, Instances.derive(events), metricRows,
+        filter == null || filter.from() == null ? null : filter.from().atStartOfDay(ZoneOffset.UTC).toInstant(),
+        filter == null || filter.to() == null ? null : filter.to().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()),
+        imdsPath, false);
     Dataset<Row> posture = Platforms.findings(spark.read().schema(Platforms.PLATFORMS).parquet(platformsPath))
-        .unionByName(Coverage.findings(spark.read().parquet(coveragePath)));
+        .unionByName(Coverage.findings(spark.read().parquet(coveragePath)))
+        .unionByName(Imds.findings(spark.read().parquet(imdsPath)));
 
     JsonNode rules = settings.section("rules");
     Dataset<Row> findings = RuleEngine.evaluate(

@@ -62,7 +62,9 @@ public final class DemoCommand implements Callable<Integer> {
     say.println("  config_changes/        every option, platform, template, version, tier and tag change, before and after");
     say.println("  environment_state/     each environment's configuration at the end of the window");
     say.println("  trail/iam/             the sample's IAM authorization details (get-account-authorization-details)");
+    say.println("  trail/metrics/         the sample's CloudWatch Metric Streams file (MetadataNoToken)");
     say.println("  platforms/, coverage/  each live environment's platform and monitoring posture");
+    say.println("  imds/                  IMDSv2 verdict per environment, from the metrics");
     say.println("  permissions/           usage, denied calls, verdicts, environment_roles, recommended policies");
     say.println("  findings/              risky changes, posture and permissions: findings.csv, findings.jsonl, parquet/");
     say.flush();
@@ -84,6 +86,9 @@ public final class DemoCommand implements Callable<Integer> {
     var st = settings.load(spark.sparkContext().hadoopConfiguration());
     IngestConfig config = IngestConfig.of(List.of(trail.toAbsolutePath().toString()), null, null, Set.of(), Set.of(),
         outputs.toAbsolutePath().toString(), null, st);
-    return AnalyzeJob.run(spark, config, List.of(), st, iamExports);
+    // The sample's Metric Streams file (beside AWSLogs/) stands for analyze --metrics.
+    Path metrics = trail.resolve(io.ebaudit.sample.TrailGenerator.METRICS_DIR);
+    return AnalyzeJob.run(spark, config, List.of(), List.of(), iamExports,
+        java.nio.file.Files.isDirectory(metrics) ? List.of(metrics.toAbsolutePath().toString()) : List.of(), st);
   }
 }

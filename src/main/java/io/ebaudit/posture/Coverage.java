@@ -100,10 +100,16 @@ public final class Coverage {
     return env.select(out.toArray(new Column[0])).orderBy("account_id", "aws_region", "environment_name");
   }
 
-  /** One finding per environment and setting that is off, in {@link FindingSchema#FINDINGS}. */
+  /**
+   * One finding per environment and setting that is off, in {@link FindingSchema#FINDINGS}; IMDSv2
+   * ({@link #IMDSV2_NOT_ENFORCED}) is left to {@link Imds#findings}, which carries the verdict.
+   */
   public static Dataset<Row> findings(Dataset<Row> coverage) {
     Dataset<Row> all = null;
     for (String id : RULE_IDS) {
+      if (id.equals(IMDSV2_NOT_ENFORCED)) {
+        continue; // Imds.findings: one finding per environment, with its verdict
+      }
       Dataset<Row> f = findings(coverage, id);
       all = all == null ? f : all.unionByName(f);
     }
@@ -140,14 +146,6 @@ public final class Coverage {
                 lit("no health ConfigDocument is set, so ApplicationRequests5xx and ApplicationLatencyP99 are not published"))
             .otherwise(lit("the health ConfigDocument does not publish both ApplicationRequests5xx and ApplicationLatencyP99"));
       }
-      case IMDSV2_NOT_ENFORCED -> {
-        setting = "imdsv1_disabled";
-        option = "DisableIMDSv1";
-        what = concat(lit("IMDSv1 is not disabled (DisableIMDSv1="),
-            coalesce(col("imdsv1_disabled_value"), lit("false, default")),
-            lit("); verdict unknown: without the EC2 MetadataNoToken metric it is not known whether instances"
-                + " still make IMDSv1 calls"));
-      }
       default -> throw new IllegalArgumentException("Cannot derive coverage findings: unknown rule, got " + ruleId);
     }
     Column by = col(setting + "_changed_by");
@@ -158,8 +156,7 @@ public final class Coverage {
                 org.apache.spark.sql.functions.current_timezone()), "yyyy-MM-dd'T'HH:mm:ss'Z'"), lit("unknown time"))));
     Column detail = concat(col("environment_name"), lit(": "), what, lit("; " + option + " "), who);
     Column evidence = to_json(struct(lit(option).as("option"), col(setting + "_value").as("value"),
-        by.as("last_changed_by"), time.as("last_changed_time"),
-        ruleId.equals(IMDSV2_NOT_ENFORCED) ? lit("unknown").as("verdict") : lit(null).cast("string").as("verdict")));
+        by.as("last_changed_by"), time.as("last_changed_time")));
     Column remediation = concat(lit(m.remediation().substring(0, Math.max(0, m.remediation().indexOf("<env>")))),
         col("environment_name"), lit(m.remediation().substring(m.remediation().indexOf("<env>") + "<env>".length())));
     return coverage.filter(col(setting).equalTo(false))

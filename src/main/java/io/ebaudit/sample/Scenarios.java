@@ -40,6 +40,11 @@ final class Scenarios {
   static final String PLATFORM_BRANCH = "Python 3.11 running on 64bit Amazon Linux 2023";
   static final String PLATFORM_NEW = "4.1.0";
   static final String PLATFORM_OLD = "4.0.3";
+  /** Known to conf/reference/platforms.json as retired branches (Amazon Linux AMI, retired 2022-06-30). */
+  static final String RETIRED_DOCKER_BRANCH = "Multi-container Docker running on 64bit Amazon Linux";
+  static final String RETIRED_DOCKER_STACK = "64bit Amazon Linux 2016.03 v2.1.6 running Multi-container Docker 1.11.2 (Generic)";
+  static final String RETIRED_JAVA_BRANCH = "Java 8 running on 64bit Amazon Linux";
+  static final String RETIRED_JAVA_STACK = "64bit Amazon Linux 2017.03 v2.5.0 running Java 8";
 
   private final SampleSpec spec;
   private final World world;
@@ -64,6 +69,7 @@ final class Scenarios {
     for (int a = 1; a < world.accounts.size() && a < 3; a++) {
       routine(a);
     }
+    launches();
     out.sort(java.util.Comparator.comparingLong(Scripted::time).thenComparing(Scripted::eventId));
     return List.copyOf(out);
   }
@@ -85,7 +91,9 @@ final class Scenarios {
     String id = acct.id();
 
     createEnvironment(at(0.0, 9, 30), alice, shopStaging, false, "staging");
-    createEnvironment(at(0.0, 10, 5), terraform, apiProd, true, "production");
+    // An old Terraform module: a stack the reference catalog knows as retired (Amazon Linux AMI) and outdated.
+    createEnvironment(at(0.0, 10, 5), terraform, apiProd, true, "production", RETIRED_DOCKER_STACK,
+        "arn:aws:elasticbeanstalk:" + apiProd.region() + "::platform/" + RETIRED_DOCKER_BRANCH + "/2.1.6");
     call(at(0.0, 11, 0), deployBot, shopStaging.region(), "CreateConfigurationTemplate",
         m("applicationName", "shop", "templateName", "shop-baseline",
             "platformArn", platform(shopStaging.region(), PLATFORM_NEW),
@@ -175,7 +183,9 @@ final class Scenarios {
     Principal admin = acct.named("alice@example.com");
     Env first = acct.envs().get(0);
     if (a == 1) {
-      createEnvironment(at(0.1, 10, 0), admin, acct.envs().get(1), true, "development");
+      // Cloned from an old environment: a retired Java 8 on Amazon Linux AMI platform.
+      createEnvironment(at(0.1, 10, 0), admin, acct.envs().get(1), true, "development", RETIRED_JAVA_STACK,
+          "arn:aws:elasticbeanstalk:" + acct.envs().get(1).region() + "::platform/" + RETIRED_JAVA_BRANCH + "/2.5.0");
       update(at(0.4, 15, 0), admin, first,
           List.of(opt(MANAGED, "ManagedActionsEnabled", "false")), null);
     }
@@ -231,6 +241,12 @@ final class Scenarios {
   }
 
   private void createEnvironment(long t, Principal who, Env e, boolean imdsOff, String stage) {
+    createEnvironment(t, who, e, imdsOff, stage, "64bit Amazon Linux 2023 v" + PLATFORM_NEW + " running Python 3.11",
+        platform(e.region(), PLATFORM_NEW));
+  }
+
+  private void createEnvironment(long t, Principal who, Env e, boolean imdsOff, String stage, String stackName,
+      String platformArn) {
     List<Object> opts = new ArrayList<>(List.of(
         optR(LC, "IamInstanceProfile", "aws-elasticbeanstalk-ec2-role",
             "AWSEBAutoScalingLaunchConfiguration"),
@@ -254,13 +270,12 @@ final class Scenarios {
         "tags", List.of(m("key", "env", "value", stage), m("key", "app", "value",
             e.application())),
         byStack ? "solutionStackName" : "platformArn",
-        byStack ? "64bit Amazon Linux 2023 v" + PLATFORM_NEW + " running Python 3.11"
-            : platform(e.region(), PLATFORM_NEW),
+        byStack ? stackName : platformArn,
         "optionSettings", opts);
     Map<String, Object> resp = m("environmentName", e.name(), "environmentId", e.id(),
         "applicationName", e.application(),
-        "solutionStackName", "64bit Amazon Linux 2023 v" + PLATFORM_NEW + " running Python 3.11",
-        "platformArn", platform(e.region(), PLATFORM_NEW),
+        "solutionStackName", stackName,
+        "platformArn", platformArn,
         "dateCreated", Ids.stsDate(t), "dateUpdated", Ids.stsDate(t), "status", "Launching",
         "abortableOperationInProgress", false, "health", "Grey",
         "tier", m("name", "WebServer", "type", "Standard", "version", "1.0"),
@@ -270,6 +285,60 @@ final class Scenarios {
   }
 
   private static final String UNUSUAL = "unusual";
+
+  /**
+   * Each environment's instances, launched by its Auto Scaling group on the second day (the first when the
+   * window is one day) and tagged by Beanstalk ({@code elasticbeanstalk:environment-name/-id},
+   * {@code aws:autoscaling:groupName}): RunInstances under the Beanstalk service role. Draws from its own
+   * RNG, so the other scripted events keep their bytes.
+   */
+  private void launches() {
+    SplittableRandom lr = new SplittableRandom(Mix.of(spec.seed(), 0x1a0c4L));
+    long day = start + Math.min(spec.days() - 1, 1) * 86400L;
+    for (int a = 0; a < world.accounts.size(); a++) {
+      Account acct = world.accounts.get(a);
+      Principal svc = acct.first(Kind.EB_SERVICE_ROLE);
+      if (svc == null) {
+        continue;
+      }
+      for (Env e : acct.envs()) {
+        long t = day + 12 * 3600L + lr.nextInt(4 * 3600);
+        List<Object> tags = List.of(m("key", "elasticbeanstalk:environment-name", "value", e.name()),
+            m("key", "elasticbeanstalk:environment-id", "value", e.id()),
+            m("key", "aws:autoscaling:groupName", "value", e.asgName()),
+            m("key", "Name", "value", e.name()));
+        String ami = "ami-0" + Ids.hex(lr, 16);
+        List<Object> items = new ArrayList<>();
+        for (String id : e.instanceIds()) {
+          items.add(m("instanceId", id, "imageId", ami, "instanceState", m("code", 0, "name", "pending"),
+              "privateIpAddress", "10.0." + lr.nextInt(256) + "." + lr.nextInt(1, 255), "instanceType", "t3.small",
+              "tagSet", m("items", tags)));
+        }
+        int n = e.instanceIds().size();
+        Map<String, Object> req = m("instancesSet", m("items", List.of(m("imageId", ami, "minCount", n, "maxCount", n))),
+            "instanceType", "t3.small", "tagSpecificationSet", m("items", List.of(m("resourceType", "instance", "tags", tags))));
+        Map<String, Object> resp = m("requestId", Ids.uuid(lr), "reservationId", "r-0" + Ids.hex(lr, 16),
+            "ownerId", acct.id(), "instancesSet", m("items", items));
+        Rec x = rec;
+        x.reset();
+        x.time = t;
+        x.region = e.region();
+        x.source = "ec2.amazonaws.com";
+        x.name = "RunInstances";
+        x.readOnly = false;
+        x.as(svc, lr, null, "ec2");
+        x.requestId = Ids.uuid(lr);
+        x.eventId = Ids.uuid(lr);
+        x.request = g -> Rec.writeAny(g, req);
+        x.response = g -> Rec.writeAny(g, resp);
+        x.userAgent = "autoscaling.amazonaws.com";
+        x.ip = "autoscaling.amazonaws.com";
+        x.invokedBy = "autoscaling.amazonaws.com";
+        x.tlsHost = null;
+        emit(x, a);
+      }
+    }
+  }
 
   private void update(long t, Principal who, Env e, List<Object> options, String ipHint) {
     Map<String, Object> req = m("applicationName", e.application(), "environmentName", e.name(),

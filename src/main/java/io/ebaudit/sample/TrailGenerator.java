@@ -65,6 +65,62 @@ public final class TrailGenerator {
     }
   }
 
+  /** Beside {@code AWSLogs/} in the output: the sample's CloudWatch Metric Streams file. */
+  public static final String METRICS_DIR = "metrics";
+
+  /**
+   * A small CloudWatch Metric Streams (JSON) file, {@code <out>/metrics/<stream>-<from>.json}: {@code AWS/EC2}
+   * {@code MetadataNoToken} for every instance of the sample's environments, one data point a day at noon.
+   * By the environment's place in the world (deterministic): every third one has an instance still making
+   * IMDSv1 calls (non-zero sums), every fifth one has no data at all, the others are all zero.
+   */
+  static Path writeMetrics(SampleSpec spec, World world) throws IOException {
+    Path dir = spec.out().resolve(METRICS_DIR);
+    Files.createDirectories(dir);
+    Path file = dir.resolve("ebaudit-sample-stream-" + spec.from() + ".json");
+    long start = spec.from().atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+    StringWriter w = new StringWriter();
+    int k = 0;
+    for (World.Account acct : world.accounts) {
+      for (World.Env e : acct.envs()) {
+        int place = k++;
+        if (place % 5 == 4) {
+          continue; // no data: verdict unknown
+        }
+        boolean chatty = place % 3 == 0;
+        for (int i = 0; i < e.instanceIds().size(); i++) {
+          String id = e.instanceIds().get(i);
+          for (int d = 0; d < spec.days(); d++) {
+            double calls = chatty && i == 0 ? 1 + Math.floorMod(Mix.of(spec.seed(), place, d), 40) : 0;
+            try (JsonGenerator g = JSON.createGenerator(w)) {
+              g.writeStartObject();
+              g.writeStringField("metric_stream_name", "ebaudit-sample-stream");
+              g.writeStringField("account_id", acct.id());
+              g.writeStringField("region", e.region());
+              g.writeStringField("namespace", "AWS/EC2");
+              g.writeStringField("metric_name", "MetadataNoToken");
+              g.writeObjectFieldStart("dimensions");
+              g.writeStringField("InstanceId", id);
+              g.writeEndObject();
+              g.writeNumberField("timestamp", (start + d * 86400L + 12 * 3600L) * 1000L);
+              g.writeObjectFieldStart("value");
+              g.writeNumberField("max", calls == 0 ? 0.0 : Math.ceil(calls / 3));
+              g.writeNumberField("min", 0.0);
+              g.writeNumberField("sum", calls);
+              g.writeNumberField("count", 1440.0);
+              g.writeEndObject();
+              g.writeStringField("unit", "Count");
+              g.writeEndObject();
+            }
+            w.write('\n');
+          }
+        }
+      }
+    }
+    Files.writeString(file, w.toString(), StandardCharsets.UTF_8);
+    return file;
+  }
+
   /** Writes the trail described by {@code spec}; returns what was written. */
   public static SampleResult generate(SampleSpec spec) throws IOException {
     long t0 = System.nanoTime();
@@ -134,6 +190,7 @@ public final class TrailGenerator {
       totals[2] += size;
     }
     List<Path> iam = IamSample.write(spec, world);
+    writeMetrics(spec, world);
     List<String> ids = world.accounts.stream().map(World.Account::id).toList();
     return new SampleResult(spec.out(), ids, files.size(), digests, other, totals[0], dups.size(),
         totals[1], totals[2], Duration.ofNanos(System.nanoTime() - t0), iam);

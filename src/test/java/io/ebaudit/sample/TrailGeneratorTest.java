@@ -80,7 +80,11 @@ class TrailGeneratorTest {
 
   @Test
   void everyFileFollowsTheRealNaming() throws IOException {
-    List<String> keys = keys(shared.resolve("trail"));
+    List<String> all = keys(shared.resolve("trail"));
+    // The Metric Streams file sits beside AWSLogs/, not under it.
+    assertThat(all.stream().filter(k -> k.startsWith(TrailGenerator.METRICS_DIR + "/")).toList())
+        .containsExactly("metrics/ebaudit-sample-stream-2024-05-06.json");
+    List<String> keys = all.stream().filter(k -> !k.startsWith(TrailGenerator.METRICS_DIR + "/")).toList();
     long logs = keys.stream().filter(k -> LOG.matcher(k).matches()).count();
     long digests = keys.stream().filter(k -> DIGEST.matcher(k).matches()).count();
     long insights = keys.stream().filter(k -> INSIGHT.matcher(k).matches()).count();
@@ -270,6 +274,49 @@ class TrailGeneratorTest {
   }
 
   @Test
+  void environmentsLaunchTaggedInstancesAndTheirMetricsAreStreamed() throws IOException {
+    List<JsonNode> runs = records.stream().filter(r -> r.get("eventName").asText().equals("RunInstances")
+        && r.at("/userIdentity/sessionContext/sessionIssuer/userName").asText().equals("aws-elasticbeanstalk-service-role"))
+        .toList();
+    assertThat(runs).hasSizeGreaterThanOrEqualTo(3);
+    java.util.Set<String> launched = new java.util.HashSet<>();
+    for (JsonNode r : runs) {
+      for (JsonNode item : r.at("/responseElements/instancesSet/items")) {
+        launched.add(item.get("instanceId").asText());
+        List<String> keys = new ArrayList<>();
+        item.at("/tagSet/items").forEach(t -> keys.add(t.get("key").asText()));
+        assertThat(keys).contains("elasticbeanstalk:environment-name", "elasticbeanstalk:environment-id",
+            "aws:autoscaling:groupName");
+      }
+    }
+    List<String> lines = java.nio.file.Files.readAllLines(
+        shared.resolve("trail/metrics/ebaudit-sample-stream-2024-05-06.json"));
+    java.util.Map<String, Double> sums = new java.util.HashMap<>();
+    for (String l : lines) {
+      JsonNode m = MAPPER.readTree(l);
+      assertThat(m.get("metric_name").asText()).isEqualTo("MetadataNoToken");
+      assertThat(m.get("namespace").asText()).isEqualTo("AWS/EC2");
+      sums.merge(m.at("/dimensions/InstanceId").asText(), m.at("/value/sum").asDouble(), Double::sum);
+    }
+    assertThat(launched).containsAll(sums.keySet());
+    assertThat(sums.values()).contains(0.0).anyMatch(v -> v > 0);
+    assertThat(launched.size()).isGreaterThan(sums.size()); // some environments have no data
+    // Deterministic for the seed.
+    Path again = shared.resolve("again");
+    TrailGenerator.generate(spec(again));
+    assertThat(java.nio.file.Files.readAllLines(again.resolve("metrics/ebaudit-sample-stream-2024-05-06.json")))
+        .isEqualTo(lines);
+  }
+
+  @Test
+  void retiredPlatformsFromTheReferenceCatalogAreUsed() {
+    assertSome(records, r -> r.get("eventName").asText().equals("CreateEnvironment")
+        && r.at("/responseElements/solutionStackName").asText().equals(Scenarios.RETIRED_DOCKER_STACK));
+    assertSome(records, r -> r.get("eventName").asText().equals("CreateEnvironment")
+        && r.at("/requestParameters/platformArn").asText().contains(Scenarios.RETIRED_JAVA_BRANCH));
+  }
+
+  @Test
   void hitsTheTargetSizeWithinTenPercent() throws IOException {
     Path out = shared.resolve("sized");
     long target = SampleSpec.parseSize("20MB");
@@ -284,7 +331,9 @@ class TrailGeneratorTest {
     assertThat(actual).isEqualTo(r.uncompressedBytes());
     long onDisk = 0;
     for (Path p : files(out)) {
-      onDisk += Files.size(p);
+      if (!out.relativize(p).startsWith(TrailGenerator.METRICS_DIR)) { // the trail archive only
+        onDisk += Files.size(p);
+      }
     }
     assertThat(onDisk).isEqualTo(r.compressedBytes());
   }
