@@ -111,60 +111,10 @@ public final class Snapshots {
   // ---------------------------------------------------------------------------------------------
   // Files
 
-  /** The snapshot files the paths name, qualified, each once, in the order given (folders sorted). */
   static List<String> files(Configuration conf, List<String> paths) {
-    if (paths == null || paths.isEmpty()) {
-      throw new IllegalArgumentException("Cannot read snapshot: no path given, got none");
-    }
-    Set<String> out = new LinkedHashSet<>();
-    for (String uri : paths) {
-      if (uri == null || uri.isBlank()) {
-        throw new IllegalArgumentException("Cannot read snapshot: empty path, got '" + uri + "'");
-      }
-      Path p = new Path(uri);
-      try {
-        FileSystem fs = p.getFileSystem(conf);
-        FileStatus st = fs.getFileStatus(p);
-        if (st.isFile()) {
-          out.add(st.getPath().toString());
-          continue;
-        }
-        TreeSet<String> found = new TreeSet<>();
-        int others = 0;
-        RemoteIterator<LocatedFileStatus> it = fs.listFiles(st.getPath(), true);
-        while (it.hasNext()) {
-          LocatedFileStatus f = it.next();
-          if (!f.isFile()) continue;
-          if (hidden(st.getPath(), f.getPath())) continue;
-          if (f.getPath().getName().toLowerCase(Locale.ROOT).endsWith(".json")) {
-            found.add(f.getPath().toString());
-          } else {
-            others++;
-          }
-        }
-        if (found.isEmpty()) {
-          throw new IllegalArgumentException("Cannot read snapshot " + uri
-              + ": no .json file in the folder, got " + others + " other file" + (others == 1 ? "" : "s"));
-        }
-        out.addAll(found);
-      } catch (FileNotFoundException e) {
-        throw new IllegalArgumentException(
-            "Cannot read snapshot " + uri + ": no such file or folder, got " + uri);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot read snapshot " + uri + ": " + e.getMessage(), e);
-      }
-    }
-    return new ArrayList<>(out);
+    return io.ebaudit.io.Storage.inputFiles(conf, paths, "snapshot", ".json");
   }
 
-  /** A name starting with '.' or '_' (Hadoop's hidden files) below the folder that was named. */
-  private static boolean hidden(Path root, Path file) {
-    for (Path p = file; p != null && !p.equals(root) && !p.isRoot(); p = p.getParent()) {
-      String n = p.getName();
-      if (n.startsWith(".") || n.startsWith("_")) return true;
-    }
-    return false;
-  }
 
   static List<Seed> readFile(Configuration conf, String file) {
     Path p = new Path(file);

@@ -198,50 +198,8 @@ public final class MetricStreams {
     }
   }
 
-  /** The files the paths name (folders: every file below, hidden ones skipped), qualified, each once. */
   static List<String> files(Configuration conf, List<String> paths) {
-    if (paths == null || paths.isEmpty()) {
-      throw new IllegalArgumentException("Cannot read metric streams: no path given, got none");
-    }
-    Set<String> out = new LinkedHashSet<>();
-    for (String uri : paths) {
-      if (uri == null || uri.isBlank()) {
-        throw new IllegalArgumentException("Cannot read metric streams: empty path, got '" + uri + "'");
-      }
-      Path p = new Path(uri);
-      try {
-        FileSystem fs = p.getFileSystem(conf);
-        FileStatus st = fs.getFileStatus(p);
-        if (st.isFile()) {
-          out.add(st.getPath().toString());
-          continue;
-        }
-        TreeSet<String> found = new TreeSet<>();
-        RemoteIterator<LocatedFileStatus> it = fs.listFiles(st.getPath(), true);
-        while (it.hasNext()) {
-          LocatedFileStatus f = it.next();
-          if (f.isFile() && !hidden(st.getPath(), f.getPath())) {
-            found.add(f.getPath().toString());
-          }
-        }
-        if (found.isEmpty()) {
-          throw new IllegalArgumentException("Cannot read metric streams " + uri + ": no file in the folder, got none");
-        }
-        out.addAll(found);
-      } catch (FileNotFoundException e) {
-        throw new IllegalArgumentException("Cannot read metric streams " + uri + ": no such file or folder, got " + uri);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot read metric streams " + uri + ": " + e.getMessage(), e);
-      }
-    }
-    return new ArrayList<>(out);
+    return io.ebaudit.io.Storage.inputFiles(conf, paths, "metric streams", null);
   }
 
-  private static boolean hidden(Path root, Path file) {
-    for (Path p = file; p != null && !p.equals(root) && !p.isRoot(); p = p.getParent()) {
-      String n = p.getName();
-      if (n.startsWith(".") || n.startsWith("_")) return true;
-    }
-    return false;
-  }
 }

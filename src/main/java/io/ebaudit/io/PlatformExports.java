@@ -41,44 +41,7 @@ public final class PlatformExports {
     return PlatformCatalog.parse(docs.toArray(new String[0]));
   }
 
-  /** The files the paths name, qualified, each once, in the order given (folders sorted). */
   static List<String> files(Configuration conf, List<String> paths) {
-    Set<String> out = new LinkedHashSet<>();
-    for (String uri : paths) {
-      if (uri == null || uri.isBlank()) {
-        throw new IllegalArgumentException("Cannot read platforms: empty path, got '" + uri + "'");
-      }
-      Path p = new Path(uri);
-      try {
-        FileSystem fs = p.getFileSystem(conf);
-        FileStatus st;
-        try {
-          st = fs.getFileStatus(p);
-        } catch (java.io.FileNotFoundException e) {
-          throw new IllegalArgumentException("Cannot read platforms " + uri + ": no such file or folder, got none");
-        }
-        if (st.isFile()) {
-          out.add(st.getPath().toString());
-          continue;
-        }
-        TreeSet<String> found = new TreeSet<>();
-        RemoteIterator<LocatedFileStatus> it = fs.listFiles(st.getPath(), true);
-        while (it.hasNext()) {
-          LocatedFileStatus f = it.next();
-          String name = f.getPath().getName();
-          if (f.isFile() && !name.startsWith(".") && !name.startsWith("_")
-              && name.toLowerCase(Locale.ROOT).endsWith(".json")) {
-            found.add(f.getPath().toString());
-          }
-        }
-        if (found.isEmpty()) {
-          throw new IllegalArgumentException("Cannot read platforms " + uri + ": no .json file in the folder, got none");
-        }
-        out.addAll(found);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot read platforms " + uri + ": " + e.getMessage(), e);
-      }
-    }
-    return new ArrayList<>(out);
+    return io.ebaudit.io.Storage.inputFiles(conf, paths, "platforms", ".json");
   }
 }

@@ -39,37 +39,6 @@ public final class IamExports {
   }
 
   static List<String> files(Configuration conf, List<String> paths) {
-    if (paths == null || paths.isEmpty()) {
-      throw new IllegalArgumentException("Cannot read IAM export: no path given, got none");
-    }
-    Set<String> out = new LinkedHashSet<>();
-    for (String uri : paths) {
-      Path p = new Path(uri);
-      try {
-        FileSystem fs = p.getFileSystem(conf);
-        FileStatus st = fs.getFileStatus(p);
-        if (st.isFile()) {
-          out.add(st.getPath().toString());
-          continue;
-        }
-        TreeSet<String> found = new TreeSet<>();
-        RemoteIterator<LocatedFileStatus> it = fs.listFiles(st.getPath(), true);
-        while (it.hasNext()) {
-          LocatedFileStatus f = it.next();
-          String name = f.getPath().getName();
-          if (!f.isFile() || name.startsWith(".") || name.startsWith("_")) continue;
-          if (name.toLowerCase(Locale.ROOT).endsWith(".json")) found.add(f.getPath().toString());
-        }
-        if (found.isEmpty()) {
-          throw new IllegalArgumentException("Cannot read IAM export " + uri + ": no .json file in the folder, got none");
-        }
-        out.addAll(found);
-      } catch (FileNotFoundException e) {
-        throw new IllegalArgumentException("Cannot read IAM export: no such file or folder, got " + uri);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot read IAM export " + uri + ": " + e.getMessage(), e);
-      }
-    }
-    return new ArrayList<>(out);
+    return io.ebaudit.io.Storage.inputFiles(conf, paths, "IAM export", ".json");
   }
 }

@@ -28,8 +28,10 @@ class IamExportsTest {
 
   @Test
   void missingPathsAndEmptyFoldersFailClearly() throws Exception {
-    assertThatThrownBy(() -> IamExports.files(new Configuration(), List.of(dir.resolve("nope").toString())))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("Cannot read IAM export: no such file");
+    String nope = dir.resolve("nope").toString();
+    assertThatThrownBy(() -> IamExports.files(new Configuration(), List.of(nope)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot read IAM export " + nope + ": no such file or folder, got " + nope);
     Files.createDirectories(dir.resolve("empty"));
     assertThatThrownBy(() -> IamExports.files(new Configuration(), List.of(dir.resolve("empty").toString())))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no .json file");
