@@ -92,6 +92,8 @@ public final class ActionCatalog implements Serializable {
     return new ActionCatalog(rows);
   }
 
+  private static final java.util.regex.Pattern IAM_PREFIX = java.util.regex.Pattern.compile("[a-z0-9-]+");
+
   private static ActionCatalog load() {
     List<String[]> rows = new ArrayList<>();
     try (InputStream in = ActionCatalog.class.getResourceAsStream(RESOURCE)) {
@@ -106,6 +108,11 @@ public final class ActionCatalog implements Serializable {
         String[] f = line.split(",", 3);
         if (f.length != 3 || f[0].indexOf(':') < 0) {
           throw new IllegalStateException("bad row in " + RESOURCE + ": " + line);
+        }
+        // cloudtracker's lists also hold endpoint names (api.pricing:GetProducts, data.iot:Publish):
+        // not IAM actions, so never granted, used or recommended as such.
+        if (!IAM_PREFIX.matcher(service(f[0])).matches()) {
+          continue;
         }
         rows.add(f);
       }

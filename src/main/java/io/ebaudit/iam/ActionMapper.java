@@ -62,7 +62,7 @@ public final class ActionMapper implements Serializable {
   /** Bounds of the per-pair result cache. */
   static final int MAX_SOURCES = 2_048, MAX_NAMES_PER_SOURCE = 8_192;
 
-  /** Cached "no action needed"; compared by identity, never returned. */
+  /** Cached "no action needed"; compared by value (a deserialized copy in a Spark task is another object), never returned. */
   private static final String NONE = new String("<none>");
 
   private static volatile ActionMapper standard;
@@ -110,7 +110,7 @@ public final class ActionMapper implements Serializable {
     String p = prefixBySource.get(eventSource);
     if (p != null) return p;
     p = prefixCache.get(eventSource);
-    if (p != null) return p == NONE ? null : p;
+    if (p != null) return NONE.equals(p) ? null : p;
     p = computePrefix(eventSource);
     if (prefixCache.size() < MAX_SOURCES) prefixCache.putIfAbsent(eventSource, p == null ? NONE : p);
     return p;
@@ -139,7 +139,7 @@ public final class ActionMapper implements Serializable {
     ConcurrentHashMap<String, String> byName = cache.get(eventSource);
     if (byName != null) {
       String hit = byName.get(eventName);
-      if (hit != null) return hit == NONE ? null : hit;
+      if (hit != null) return NONE.equals(hit) ? null : hit;
     }
     String action = computeAction(eventSource, eventName);
     if (byName == null && cache.size() < MAX_SOURCES) {
@@ -156,7 +156,7 @@ public final class ActionMapper implements Serializable {
     if (name.isEmpty()) return null;
     String source = eventSource.trim().toLowerCase(Locale.ROOT);
     String exception = exceptions.get(source + '\u0000' + name);
-    if (exception != null) return exception == NONE ? null : exception;
+    if (exception != null) return NONE.equals(exception) ? null : exception;
     String p = prefix(eventSource);
     return p == null ? null : p + ':' + name;
   }

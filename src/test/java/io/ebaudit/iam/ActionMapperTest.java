@@ -252,4 +252,18 @@ class ActionMapperTest {
         .isEqualTo("cloudwatch:GetMetricData");
     assertThat(copy.iamAction("signin.amazonaws.com", "ConsoleLogin", "AwsConsoleSignIn")).isNull();
   }
+
+  @Test
+  void aMapperSentToSparkTasksStillSaysNoPermissionIsNeeded() throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(ActionMapper.standard());
+    }
+    ActionMapper copy;
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      copy = (ActionMapper) in.readObject();
+    }
+    org.assertj.core.api.Assertions.assertThat(copy.iamAction("sts.amazonaws.com", "GetCallerIdentity", "AwsApiCall")).isNull();
+    org.assertj.core.api.Assertions.assertThat(copy.iamAction("s3.amazonaws.com", "ListObjectsV2", "AwsApiCall")).isEqualTo("s3:ListBucket");
+  }
 }

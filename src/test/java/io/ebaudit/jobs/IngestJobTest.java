@@ -88,6 +88,10 @@ public class IngestJobTest extends SparkSuite {
     assertThat(events.count()).isEqualTo(s.recordsKept());
     assertThat(events.select("event_id").distinct().count()).isEqualTo(s.recordsKept());
     assertThat(events.filter(col("event_source").equalTo("elasticbeanstalk.amazonaws.com")).count()).isEqualTo(1);
+    // Computed in Spark tasks (a deserialized mapper): calls needing no permission have no action.
+    assertThat(events.filter(col("event_name").equalTo("ConsoleLogin")).count()).isPositive();
+    assertThat(events.filter(col("event_name").equalTo("ConsoleLogin").and(col("iam_action").isNotNull())).count()).isZero();
+    assertThat(events.filter(col("iam_action").startsWith("<")).count()).isZero();
 
     Dataset<Row> q = spark().read().schema(EventSchema.QUARANTINE).json(out.resolve("quarantine").toString());
     assertThat(q.filter(col("scope").equalTo("record")).count()).isEqualTo(s.recordsQuarantined());
