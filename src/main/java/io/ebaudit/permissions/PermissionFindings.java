@@ -124,7 +124,7 @@ public final class PermissionFindings {
           .replace("get-role-policy --role-name", "get-user-policy --user-name")
           .replace("put-role-policy --role-name", "put-user-policy --user-name");
     }
-    r = r.replace("policies/<principal-name>.json", "policies/" + RecommendedPolicy.fileName(p.name()) + ".json");
+    r = r.replace("policies/<principal-name>.json", "policies/" + RecommendedPolicy.policyFile(p) + ".json");
     if (p.name() != null && p.name().matches("[A-Za-z0-9+=,.@_-]{1,128}")) r = r.replace("<principal-name>", p.name());
     return r;
   }

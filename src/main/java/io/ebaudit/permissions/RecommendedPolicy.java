@@ -104,7 +104,7 @@ public final class RecommendedPolicy {
       stmts = collapse(stmts);
       docs = split(stmts);
     }
-    String file = fileName(p.name());
+    String file = policyFile(p);
     ObjectNode notes = JSON.createObjectNode();
     notes.put("principal_arn", p.arn());
     notes.put("principal_name", p.name());
@@ -284,6 +284,14 @@ public final class RecommendedPolicy {
    * sources anything): characters outside {@code [A-Za-z0-9+=,@_-]} and a leading dot become {@code _},
    * the length is capped, and a changed name gets a hash suffix so two names cannot collide.
    */
+  /**
+   * {@code <account>/<name>}: principals of several accounts share names (every account has its
+   * {@code aws-elasticbeanstalk-ec2-role}), and one must not overwrite another's policy.
+   */
+  public static String policyFile(io.ebaudit.iam.AuthorizationDetails.Principal p) {
+    return (p.accountId() == null || p.accountId().isBlank() ? "" : fileName(p.accountId()) + "/") + fileName(p.name());
+  }
+
   public static String fileName(String name) {
     String n = name == null ? "" : name;
     StringBuilder sb = new StringBuilder();

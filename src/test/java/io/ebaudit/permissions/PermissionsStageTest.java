@@ -172,12 +172,12 @@ public class PermissionsStageTest extends SparkSuite {
     Row unused = findings.where("rule_id = 'iam_unused_permissions'").first();
     assertThat(unused.<String>getAs("detail")).contains("% unused");
     assertThat(unused.<String>getAs("remediation")).contains("put-role-policy --role-name deployer")
-        .contains("policies/deployer.json");
+        .contains("/deployer.json");
     assertThat(findings.select("finding_id").distinct().count()).isEqualTo(findings.count());
     assertThat(findings.schema()).isEqualTo(FindingSchema.FINDINGS);
 
     Path policies = out.resolve("permissions/policies");
-    String text = Files.readString(policies.resolve("deployer.json"));
+    String text = Files.readString(policies.resolve(ACCOUNT + "/deployer.json"));
     assertThat(text.length()).isLessThanOrEqualTo(RecommendedPolicy.MAX_CHARS);
     JsonNode doc = JSON.readTree(text);
     assertThat(doc.path("Version").asText()).isEqualTo("2012-10-17");
@@ -198,13 +198,14 @@ public class PermissionsStageTest extends SparkSuite {
         "s3:GetObject", "s3:PutObject");
     assertThat(actions).doesNotContain("elasticbeanstalk:DescribeEvents", "s3:CreateBucket",
         "elasticbeanstalk:UpdateEnvironment");
-    JsonNode notes = JSON.readTree(Files.readString(policies.resolve("deployer.notes.json")));
+    JsonNode notes = JSON.readTree(Files.readString(policies.resolve(ACCOUNT + "/deployer.notes.json")));
     List<String> removed = new ArrayList<>();
     notes.path("removed_actions").forEach(a -> removed.add(a.asText()));
     assertThat(removed).contains("s3:CreateBucket", "elasticbeanstalk:DescribeEvents").doesNotContain("s3:GetObject", "iam:PassRole");
     assertThat(notes.path("unobservable_kept").toString()).contains("s3:GetObject");
     assertThat(notes.path("window").path("from").asText()).startsWith("2026-11-01");
-    assertThat(Files.exists(policies.resolve("idle.json"))).isFalse(); // no usage, no policy
+    assertThat(Files.exists(policies.resolve(ACCOUNT + "/idle.json"))).isFalse(); // no usage, no policy
+    assertThat(Files.exists(policies.resolve(ACCOUNT + "/idle.notes.json"))).isFalse();
   }
 
   @Test
