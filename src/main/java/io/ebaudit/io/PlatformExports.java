@@ -26,9 +26,15 @@ import org.apache.hadoop.fs.RemoteIterator;
 public final class PlatformExports {
   private PlatformExports() {}
 
+  /**
+   * The catalog of the exports under {@code paths}. AWS's exports carry no date: the catalog is then dated
+   * by the oldest export file's modification time, so the output can say how old the data is.
+   */
   public static PlatformCatalog read(Configuration conf, List<String> paths) {
     List<String> docs = new ArrayList<>();
+    long oldest = Long.MAX_VALUE;
     for (String file : files(conf, paths)) {
+      oldest = Math.min(oldest, modified(conf, file));
       String text = Storage.readText(conf, file, "platforms");
       try {
         docs.add(text);
@@ -38,7 +44,18 @@ public final class PlatformExports {
             + ", got " + text.length() + " characters", e);
       }
     }
-    return PlatformCatalog.parse(docs.toArray(new String[0]));
+    java.time.LocalDate written = oldest == Long.MAX_VALUE || oldest <= 0 ? null
+        : java.time.Instant.ofEpochMilli(oldest).atZone(java.time.ZoneOffset.UTC).toLocalDate();
+    return PlatformCatalog.parse(docs.toArray(new String[0])).withAsOfIfUnknown(written, "dated by file time");
+  }
+
+  private static long modified(Configuration conf, String file) {
+    Path p = new Path(file);
+    try {
+      return p.getFileSystem(conf).getFileStatus(p).getModificationTime();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read platforms " + file + ": " + e.getMessage(), e);
+    }
   }
 
   static List<String> files(Configuration conf, List<String> paths) {

@@ -46,7 +46,8 @@ public final class DemoCommand implements Callable<Integer> {
     say.flush();
 
     SparkSession spark = SparkSessions.forCli("demo");
-    AnalyzeJob.Result r = run(spark, trail, out, List.of(sample.iamDir().toAbsolutePath().toString()));
+    AnalyzeJob.Result r = run(spark, trail, out, List.of(sample.iamDir().toAbsolutePath().toString()),
+        List.of(sample.platformsDir().toAbsolutePath().toString()));
     say.println();
     say.println("ingest:");
     say.println(r.ingest().describe());
@@ -63,6 +64,7 @@ public final class DemoCommand implements Callable<Integer> {
     say.println("  environment_state/     each environment's configuration at the end of the window");
     say.println("  trail/iam/             the sample's IAM authorization details (get-account-authorization-details)");
     say.println("  trail/metrics/         the sample's CloudWatch Metric Streams file (MetadataNoToken)");
+    say.println("  trail/platforms/       the sample's platform catalog (list-platform-versions)");
     say.println("  platforms/, coverage/  each live environment's platform and monitoring posture");
     say.println("  imds/                  IMDSv2 verdict per environment, from the metrics");
     say.println("  permissions/           usage, denied calls, verdicts, environment_roles, recommended policies");
@@ -82,13 +84,14 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  AnalyzeJob.Result run(SparkSession spark, Path trail, Path outputs, List<String> iamExports) {
+  AnalyzeJob.Result run(SparkSession spark, Path trail, Path outputs, List<String> iamExports,
+      List<String> platformExports) {
     var st = settings.load(spark.sparkContext().hadoopConfiguration());
     IngestConfig config = IngestConfig.of(List.of(trail.toAbsolutePath().toString()), null, null, Set.of(), Set.of(),
         outputs.toAbsolutePath().toString(), null, st);
     // The sample's Metric Streams file (beside AWSLogs/) stands for analyze --metrics.
     Path metrics = trail.resolve(io.ebaudit.sample.TrailGenerator.METRICS_DIR);
-    return AnalyzeJob.run(spark, config, List.of(), List.of(), iamExports,
+    return AnalyzeJob.run(spark, config, List.of(), platformExports, iamExports,
         java.nio.file.Files.isDirectory(metrics) ? List.of(metrics.toAbsolutePath().toString()) : List.of(), st);
   }
 }

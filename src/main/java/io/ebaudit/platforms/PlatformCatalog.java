@@ -133,6 +133,14 @@ public final class PlatformCatalog {
     return source;
   }
 
+  /**
+   * This catalog dated {@code date} when its documents carry no {@code as_of} (AWS's own exports don't); the
+   * catalog itself when they do or {@code date} is null.
+   */
+  public PlatformCatalog withAsOfIfUnknown(LocalDate date, String how) {
+    return asOf != null || date == null ? this : new PlatformCatalog(source + " (" + how + ")", date, branches);
+  }
+
   /** The date the data describes (the documents' {@code as_of}, the oldest if several); null when unknown. */
   public LocalDate asOf() {
     return asOf;

@@ -38,6 +38,11 @@ public record SampleResult(
     return out.resolve(IamSample.FOLDER);
   }
 
+  /** The sample's {@code list-platform-versions} export ({@link PlatformSample}): what {@code analyze --platforms} takes. */
+  public Path platformsDir() {
+    return out.resolve(PlatformSample.FOLDER);
+  }
+
   /** One paragraph for a terminal. */
   public String summary() {
     double secs = elapsed.toMillis() / 1000.0;

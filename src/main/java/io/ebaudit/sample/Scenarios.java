@@ -45,6 +45,9 @@ final class Scenarios {
   static final String RETIRED_DOCKER_STACK = "64bit Amazon Linux 2016.03 v2.1.6 running Multi-container Docker 1.11.2 (Generic)";
   static final String RETIRED_JAVA_BRANCH = "Java 8 running on 64bit Amazon Linux";
   static final String RETIRED_JAVA_STACK = "64bit Amazon Linux 2017.03 v2.5.0 running Java 8";
+  /** Deprecated in the sample's platform export ({@link PlatformSample}), not in the reference catalog. */
+  static final String DEPRECATED_NODE_BRANCH = "Node.js 16 running on 64bit Amazon Linux 2";
+  static final String DEPRECATED_NODE_VERSION = "5.8.0";
 
   private final SampleSpec spec;
   private final World world;
@@ -188,6 +191,12 @@ final class Scenarios {
           "arn:aws:elasticbeanstalk:" + acct.envs().get(1).region() + "::platform/" + RETIRED_JAVA_BRANCH + "/2.5.0");
       update(at(0.4, 15, 0), admin, first,
           List.of(opt(MANAGED, "ManagedActionsEnabled", "false")), null);
+    } else if (a == 2) {
+      // Recreated from an old saved configuration: a branch the sample's platform export calls deprecated.
+      createEnvironment(at(0.05, 9, 0), admin, first, true, "development",
+          "64bit Amazon Linux 2 v" + DEPRECATED_NODE_VERSION + " running Node.js 16",
+          "arn:aws:elasticbeanstalk:" + first.region() + "::platform/" + DEPRECATED_NODE_BRANCH + "/"
+              + DEPRECATED_NODE_VERSION);
     }
     deploys(acct, ci, acct.envs(), 1);
   }

@@ -191,6 +191,7 @@ public final class TrailGenerator {
     }
     List<Path> iam = IamSample.write(spec, world);
     writeMetrics(spec, world);
+    PlatformSample.write(spec, world);
     List<String> ids = world.accounts.stream().map(World.Account::id).toList();
     return new SampleResult(spec.out(), ids, files.size(), digests, other, totals[0], dups.size(),
         totals[1], totals[2], Duration.ofNanos(System.nanoTime() - t0), iam);

@@ -372,10 +372,14 @@ class TrailGeneratorTest {
 
   // helpers
 
-  /** The trail's files: everything but the IAM exports written beside {@code AWSLogs/} ({@link IamSampleTest}). */
+  /**
+   * The trail's files: everything but the IAM exports ({@link IamSampleTest}) and the platform catalog
+   * ({@link PlatformSampleTest}) written beside {@code AWSLogs/}.
+   */
   static List<Path> files(Path root) throws IOException {
     try (Stream<Path> s = Files.walk(root)) {
       return s.filter(Files::isRegularFile).filter(p -> !root.relativize(p).startsWith(IamSample.FOLDER))
+          .filter(p -> !root.relativize(p).startsWith(PlatformSample.FOLDER))
           .sorted().toList();
     }
   }
