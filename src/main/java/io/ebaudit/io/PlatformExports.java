@@ -28,7 +28,8 @@ public final class PlatformExports {
 
   /**
    * The catalog of the exports under {@code paths}. AWS's exports carry no date: the catalog is then dated
-   * by the oldest export file's modification time, so the output can say how old the data is.
+   * by the oldest export file's modification time, so the output can say how old the data is; nor retirement
+   * dates: branches the shipped reference catalog dates take its dates.
    */
   public static PlatformCatalog read(Configuration conf, List<String> paths) {
     List<String> docs = new ArrayList<>();
@@ -46,7 +47,8 @@ public final class PlatformExports {
     }
     java.time.LocalDate written = oldest == Long.MAX_VALUE || oldest <= 0 ? null
         : java.time.Instant.ofEpochMilli(oldest).atZone(java.time.ZoneOffset.UTC).toLocalDate();
-    return PlatformCatalog.parse(docs.toArray(new String[0])).withAsOfIfUnknown(written, "dated by file time");
+    return PlatformCatalog.parse(docs.toArray(new String[0])).withAsOfIfUnknown(written, "dated by file time")
+        .withRetirementDatesFrom(PlatformCatalog.reference());
   }
 
   private static long modified(Configuration conf, String file) {

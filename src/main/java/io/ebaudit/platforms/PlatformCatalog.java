@@ -141,6 +141,26 @@ public final class PlatformCatalog {
     return asOf != null || date == null ? this : new PlatformCatalog(source + " (" + how + ")", date, branches);
   }
 
+  /**
+   * This catalog with the retirement dates of {@code other}'s branches of the same name where this one has
+   * none. AWS's API exports never carry retirement dates (they are published in the platform support
+   * policy pages), so the shipped reference lends its dates to an export; lifecycle states stay the export's.
+   */
+  public PlatformCatalog withRetirementDatesFrom(PlatformCatalog other) {
+    Map<String, Branch> out = new LinkedHashMap<>();
+    boolean changed = false;
+    for (Map.Entry<String, Branch> e : branches.entrySet()) {
+      Branch b = e.getValue();
+      Branch o = other.branches.get(e.getKey());
+      if (b.retirementDate() == null && o != null && o.retirementDate() != null) {
+        b = new Branch(b.name(), b.platformName(), b.lifecycle(), b.branchOrder(), o.retirementDate(), b.versions());
+        changed = true;
+      }
+      out.put(e.getKey(), b);
+    }
+    return changed ? new PlatformCatalog(source + "; retirement dates from the reference catalog", asOf, out) : this;
+  }
+
   /** The date the data describes (the documents' {@code as_of}, the oldest if several); null when unknown. */
   public LocalDate asOf() {
     return asOf;
