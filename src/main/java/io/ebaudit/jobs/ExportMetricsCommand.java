@@ -87,7 +87,7 @@ public final class ExportMetricsCommand implements Callable<Integer> {
     try {
       List<MetricSeries> series = ExportMetricsJob.series(spark, c);
       ExportMetricsJob.Summary s = ExportMetricsJob.run(hadoop, c, series,
-          region -> CloudWatchClients.create(region, endpoint, attempts), System.err);
+          region -> CloudWatchClients.create(region, endpoint, attempts), spec.commandLine().getErr());
       spec.commandLine().getOut().printf("exported %,d records of %,d series (%,d missing, %,d incomplete) to %s%n",
           s.outcome().records(), s.outcome().series(), s.outcome().missing().size(), s.outcome().incomplete().size(),
           String.join(", ", s.files()));

@@ -14,7 +14,7 @@ import io.ebaudit.trail.EventSchema;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -133,7 +133,7 @@ public final class ExportMetricsJob {
    * @param progress where progress and the missing series go (standard error)
    */
   public static Summary run(Configuration hadoop, Config c, List<MetricSeries> series,
-      Function<String, CloudWatchClient> clients, PrintStream progress) {
+      Function<String, CloudWatchClient> clients, PrintWriter progress) {
     String out = Storage.qualify(hadoop, c.out());
     Map<String, List<MetricSeries>> byRegion = ExportTargets.byRegion(series);
     int environments = (int) series.stream().filter(s -> s.namespace().equals(MetricSeries.EB))
@@ -161,7 +161,7 @@ public final class ExportMetricsJob {
     return new Summary(total, files, environments, instances, summaryFile);
   }
 
-  private static void report(MetricExporter.Outcome o, PrintStream err, String summaryFile) {
+  private static void report(MetricExporter.Outcome o, PrintWriter err, String summaryFile) {
     err.printf("ebaudit: export-metrics: %,d calls, %,d data points, %,d records; %,d of %,d series with data%n",
         o.calls(), o.datapoints(), o.records(), o.seriesWithData(), o.series());
     if (!o.missing().isEmpty()) {

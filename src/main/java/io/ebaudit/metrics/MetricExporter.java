@@ -3,7 +3,7 @@ package io.ebaudit.metrics;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.time.Duration;
@@ -109,7 +109,7 @@ public final class MetricExporter {
    * Progress goes to {@code progress} (one line per call batch).
    */
   public static Outcome export(CloudWatchClient cw, List<MetricSeries> series, Options o, Writer out,
-      PrintStream progress) {
+      PrintWriter progress) {
     int perCall = o.queriesPerCall() / STATS.length;
     Duration chunk = Duration.ofSeconds((long) o.periodSeconds() * POINTS_PER_CHUNK);
     List<Instant> starts = new ArrayList<>();
