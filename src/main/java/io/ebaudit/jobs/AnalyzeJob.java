@@ -10,6 +10,8 @@ import io.ebaudit.beanstalk.Snapshots;
 import io.ebaudit.beanstalk.Timeline;
 import io.ebaudit.config.IngestConfig;
 import io.ebaudit.config.Settings;
+import io.ebaudit.impact.Changes;
+import io.ebaudit.impact.Impact;
 import io.ebaudit.io.MetricStreams;
 import io.ebaudit.io.PlatformExports;
 import io.ebaudit.io.Storage;
@@ -40,7 +42,8 @@ import org.apache.spark.sql.SparkSession;
  * {@code analyze}: ingest, then the Beanstalk stage and the rules. Writes under the output root
  * {@code events/}, {@code quarantine/}, {@code beanstalk_events/} and {@code config_changes/}
  * (Parquet, by {@code event_date}), {@code environment_state/}, {@code platforms/} and {@code coverage/}
- * (posture, from the environment state), {@code imds/} (IMDSv2 verdicts) and {@code findings/} (rule and posture findings).
+ * (posture, from the environment state), {@code imds/} (IMDSv2 verdicts) and {@code findings/} (rule and posture findings);
+ * with metrics also {@code metrics/} (the Metric Streams records) and {@code impact/} (each change's before/after figures).
  */
 public final class AnalyzeJob {
   private AnalyzeJob() {}
@@ -49,7 +52,10 @@ public final class AnalyzeJob {
   public record Result(IngestSummary ingest, long beanstalkEvents, long configChanges, long environments,
       Map<String, Long> openFindingsBySeverity, long suppressedFindings, String out,
       String platformCatalogSource, LocalDate platformCatalogAsOf, long postureFindings,
-      long permissionPrincipals, long permissionFindings, long environmentRoles) {}
+      long permissionPrincipals, long permissionFindings, long environmentRoles, ImpactSummary impact) {}
+
+  /** The change-impact part of a run with metrics (null without). */
+  public record ImpactSummary(long changes, long withMetrics, long degraded, int windowMinutes, long metricRecords) {}
 
   /** {@link #run(SparkSession, IngestConfig, List, List, Settings)} with the shipped reference catalog. */
   public static Result run(SparkSession spark, IngestConfig ingest, List<String> snapshots, Settings settings) {
@@ -89,11 +95,24 @@ public final class AnalyzeJob {
         ? PlatformCatalog.reference()
         : PlatformExports.read(spark.sparkContext().hadoopConfiguration(), platformExports);
     // Read the metrics before any work too: a missing path fails the run early.
-    Dataset<Row> metricRows = metrics == null || metrics.isEmpty()
+    boolean withMetrics = metrics != null && !metrics.isEmpty();
+    Dataset<Row> metricRows = !withMetrics
         ? spark.createDataFrame(List.of(), MetricStreams.METRICS)
         : MetricStreams.read(spark, metrics);
+    Impact.Thresholds thresholds = withMetrics ? Impact.Thresholds.of(settings) : null;
     IngestSummary summary = IngestJob.run(spark, ingest);
     String out = Storage.qualify(spark.sparkContext().hadoopConfiguration(), ingest.out());
+    String metricsPath = Storage.child(out, "metrics");
+    String impactPath = Storage.child(out, "impact");
+    if (withMetrics) {
+      // The metrics table (all namespaces), read back by the IMDS and impact stages.
+      write(metricRows, metricsPath, false);
+      metricRows = spark.read().schema(MetricStreams.METRICS).parquet(metricsPath);
+    } else {
+      // Tables of an earlier run with metrics would no longer match this one's.
+      Storage.delete(spark.sparkContext().hadoopConfiguration(), metricsPath);
+      Storage.delete(spark.sparkContext().hadoopConfiguration(), impactPath);
+    }
     Dataset<Row> events = spark.read().schema(EventSchema.EVENTS).parquet(summary.eventsPath());
 
     // Each stage reads the previous one's written table: Spark then plans small queries, not one
@@ -123,6 +142,10 @@ public final class AnalyzeJob {
         filter == null || filter.from() == null ? null : filter.from().atStartOfDay(ZoneOffset.UTC).toInstant(),
         filter == null || filter.to() == null ? null : filter.to().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()),
         imdsPath, false);
+    // Change impact: each change's before/after windows over the metrics.
+    if (withMetrics) {
+      write(Impact.derive(Changes.derive(beanstalk), metricRows, thresholds), impactPath, false);
+    }
     Dataset<Row> posture = Platforms.findings(spark.read().schema(Platforms.PLATFORMS).parquet(platformsPath))
         .unionByName(Coverage.findings(spark.read().parquet(coveragePath)))
         .unionByName(Imds.findings(spark.read().parquet(imdsPath)));
@@ -137,6 +160,10 @@ public final class AnalyzeJob {
     PermissionsJob.Outcome permissions = PermissionsJob.runAll(spark, out, events,
         iamExports == null ? List.of() : iamExports);
     findings = findings.unionByName(posture).unionByName(permissions.findings());
+    Dataset<Row> impact = withMetrics ? spark.read().schema(Impact.IMPACT).parquet(impactPath) : null;
+    if (impact != null) {
+      findings = findings.unionByName(RuleEngine.evaluateImpact(impact, RuleRegistry.all(), rules));
+    }
     findings = Suppressions.apply(findings, Suppressions.parse(settings.section("suppressions")), today);
     String findingsDir = Storage.child(out, "findings");
     FindingWriter.write(findings, findingsDir);
@@ -160,8 +187,16 @@ public final class AnalyzeJob {
         spark.read().schema(BeanstalkSchemas.ENVIRONMENT_STATE).parquet(Storage.child(out, "environment_state"))
             .select("account_id", "aws_region", "environment_name").distinct().count(),
         bySeverity, suppressed, out, catalog.source(), catalog.asOf(), postureFindings,
-        permissions.principalsEvaluated(), permissionFindings, permissions.environments());
+        permissions.principalsEvaluated(), permissionFindings, permissions.environments(),
+        impact == null ? null : impactSummary(impact, thresholds, metricRows));
     return result;
+  }
+
+  private static ImpactSummary impactSummary(Dataset<Row> impact, Impact.Thresholds t, Dataset<Row> metrics) {
+    Row r = impact.agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
+        org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.when(col("metrics_available"), 1)),
+        org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.when(col("degraded"), 1))).first();
+    return new ImpactSummary(r.getLong(0), r.getLong(1), r.getLong(2), t.windowMinutes(), metrics.count());
   }
 
   /** The catalog's source up to its first comma (the reference's is a paragraph). */
@@ -204,6 +239,11 @@ public final class AnalyzeJob {
     sb.append(String.format("posture: %,d findings; platform catalog %s, as of %s%n", r.postureFindings(),
         shortSource(r.platformCatalogSource()),
         r.platformCatalogAsOf() == null ? "unknown" : r.platformCatalogAsOf()));
+    if (r.impact() != null) {
+      ImpactSummary i = r.impact();
+      sb.append(String.format("impact: %,d changes, %,d with metrics before and after (%d min windows), %,d degraded;"
+          + " %,d metric records%n", i.changes(), i.withMetrics(), i.windowMinutes(), i.degraded(), i.metricRecords()));
+    }
     if (r.permissionPrincipals() > 0) {
       sb.append(String.format("permissions: %,d principals evaluated, %,d findings; roles of %,d environments%n",
           r.permissionPrincipals(), r.permissionFindings(), r.environmentRoles()));

@@ -63,10 +63,11 @@ public final class DemoCommand implements Callable<Integer> {
     say.println("  config_changes/        every option, platform, template, version, tier and tag change, before and after");
     say.println("  environment_state/     each environment's configuration at the end of the window");
     say.println("  trail/iam/             the sample's IAM authorization details (get-account-authorization-details)");
-    say.println("  trail/metrics/         the sample's CloudWatch Metric Streams file (MetadataNoToken)");
+    say.println("  trail/metrics/         the sample's CloudWatch Metric Streams files (MetadataNoToken, Beanstalk health)");
     say.println("  trail/platforms/       the sample's platform catalog (list-platform-versions)");
     say.println("  platforms/, coverage/  each live environment's platform and monitoring posture");
     say.println("  imds/                  IMDSv2 verdict per environment, from the metrics");
+    say.println("  metrics/, impact/      the metrics read, and each change's health before and after it");
     say.println("  permissions/           usage, denied calls, verdicts, environment_roles, recommended policies");
     say.println("  findings/              risky changes, posture and permissions: findings.csv, findings.jsonl, parquet/");
     say.flush();

@@ -13,10 +13,12 @@ import org.apache.spark.sql.Column;
  * registry test.
  *
  * <p>{@link Input#CHANGES} rules read {@code config_changes} rows, {@link Input#EVENTS} rules read
- * {@code beanstalk_events} rows (see {@code BeanstalkSchemas}). Rules are pure: columns in, a column out.
+ * {@code beanstalk_events} rows (see {@code BeanstalkSchemas}), {@link Input#IMPACT} rules read
+ * {@code impact} rows ({@code io.ebaudit.impact.Impact#IMPACT}, only with metrics). Rules are pure: columns
+ * in, a column out.
  */
 public interface Rule {
-  enum Input { CHANGES, EVENTS }
+  enum Input { CHANGES, EVENTS, IMPACT }
 
   /** The public id, snake_case with the {@code eb_} prefix; users suppress and alert on it. */
   String id();
@@ -42,8 +44,10 @@ public interface Rule {
    * and the first and last time seen. By default one finding per event and, for changes, per option.
    */
   default List<Column> findingKey() {
-    return input() == Input.CHANGES
-        ? List.of(col("event_id"), col("target_name"), col("namespace"), col("option_name"), col("resource_name"))
-        : List.of(col("event_id"));
+    return switch (input()) {
+      case CHANGES -> List.of(col("event_id"), col("target_name"), col("namespace"), col("option_name"), col("resource_name"));
+      case EVENTS -> List.of(col("event_id"));
+      case IMPACT -> List.of(col("event_id"), col("environment_name"));
+    };
   }
 }

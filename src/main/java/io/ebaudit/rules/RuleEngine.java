@@ -76,6 +76,27 @@ public final class RuleEngine {
     return a.unionByName(b);
   }
 
+  /**
+   * The {@link Rule.Input#IMPACT} rules over the {@code impact} table ({@code io.ebaudit.impact.Impact#IMPACT}):
+   * a change's time is its event time, its principal the principal, its environment the environment name.
+   */
+  public static Dataset<Row> evaluateImpact(Dataset<Row> impact, List<Rule> rules, JsonNode rulesSettings) {
+    RuleContext ctx = new RuleContext(rulesSettings);
+    List<Rule> on = enabled(rules, rulesSettings).stream().filter(r -> r.input() == Rule.Input.IMPACT).toList();
+    Dataset<Row> rows = impact.withColumn("event_time", col("change_time")).withColumn("principal_arn", col("principal"))
+        .withColumn("resource_arn", when(col("account_id").isNotNull().and(col("application").isNotNull()),
+            org.apache.spark.sql.functions.concat(lit("arn:"),
+                when(col("aws_region").startsWith("cn-"), lit("aws-cn"))
+                    .when(col("aws_region").startsWith("us-gov-"), lit("aws-us-gov")).otherwise(lit("aws")),
+                lit(":elasticbeanstalk:"), col("aws_region"), lit(":"), col("account_id"), lit(":environment/"),
+                col("application"), lit("/"), col("environment_name"))));
+    return fire(rows, on, ctx, rulesSettings, col("environment_name"), col("environment_name"),
+        struct(col("event_name"), col("change_kind"), col("change_time"), col("environment_name"), col("principal"),
+            col("window_minutes"), col("health_before"), col("health_after"), col("requests_before"),
+            col("requests_after"), col("rate_5xx_before"), col("rate_5xx_after"), col("p99_before_ms"),
+            col("p99_after_ms"), col("severe_before"), col("severe_after"), col("degradation_reasons")));
+  }
+
   private static Dataset<Row> fire(Dataset<Row> input, List<Rule> rules, RuleContext ctx, JsonNode settings,
       Column target, Column environment, Column evidence) {
     if (rules.isEmpty()) {

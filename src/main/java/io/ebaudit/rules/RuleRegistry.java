@@ -2,6 +2,7 @@ package io.ebaudit.rules;
 
 import io.ebaudit.rules.catalog.AccessDeniedBurst;
 import io.ebaudit.rules.catalog.ChangeByRoot;
+import io.ebaudit.rules.catalog.ChangeDegradedHealth;
 import io.ebaudit.rules.catalog.ChangeFromUntrustedNetwork;
 import io.ebaudit.rules.catalog.ChangeOutsideWindow;
 import io.ebaudit.rules.catalog.ChangeWithoutMfa;
@@ -61,6 +62,8 @@ public final class RuleRegistry {
         new ChangeWithoutMfa(),
         new ChangeFromUntrustedNetwork(),
         new ChangeOutsideWindow(),
-        new AccessDeniedBurst());
+        new AccessDeniedBurst(),
+        // impact (with metrics)
+        new ChangeDegradedHealth());
   }
 }

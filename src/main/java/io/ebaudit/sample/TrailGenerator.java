@@ -65,7 +65,7 @@ public final class TrailGenerator {
     }
   }
 
-  /** Beside {@code AWSLogs/} in the output: the sample's CloudWatch Metric Streams file. */
+  /** Beside {@code AWSLogs/} in the output: the sample's CloudWatch Metric Streams files ({@link BeanstalkMetrics} too). */
   public static final String METRICS_DIR = "metrics";
 
   /**
@@ -191,6 +191,7 @@ public final class TrailGenerator {
     }
     List<Path> iam = IamSample.write(spec, world);
     writeMetrics(spec, world);
+    BeanstalkMetrics.write(spec, world, scripted);
     PlatformSample.write(spec, world);
     List<String> ids = world.accounts.stream().map(World.Account::id).toList();
     return new SampleResult(spec.out(), ids, files.size(), digests, other, totals[0], dups.size(),

@@ -3,6 +3,8 @@ package io.ebaudit.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ebaudit.testing.S3ProxyServer;
+import io.ebaudit.testing.S3aTestSupport;
 import io.ebaudit.testing.SparkSuite;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +61,70 @@ public class MetricStreamsTest extends SparkSuite {
     assertThat(r.badLines()).isEqualTo(2);
     assertThat(r.metrics().select("dimensions.InstanceId").as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
         .containsExactlyInAnyOrder("i-0a", "i-0b", "i-0c");
+  }
+
+  static final Path OTEL = Paths.get("src/test/resources/real/cloudwatch/multiple_records.excerpt.ndjson").toAbsolutePath();
+  static final Path GUIDE = Paths.get("src/test/resources/real/cloudwatch/metric_stream_json_format_example.json").toAbsolutePath();
+
+  @Test
+  public void realRecordsOfTheOpenTelemetryReceiverKeepEveryNamespace() {
+    MetricStreams.Result r = MetricStreams.readWithCounts(spark(), List.of(OTEL.toString()));
+    assertThat(r.badLines()).isZero();
+    List<Row> rows = r.metrics().orderBy("namespace", "metric_name", "timestamp").collectAsList();
+    assertThat(rows).hasSize(13);
+    assertThat(rows).extracting(x -> (String) x.getAs("namespace")).containsOnly("AWS/NATGateway", "AWS/EC2", "AWS/EBS",
+        "AWS/CloudWatch/MetricStreams");
+    Row update = rows.stream().filter(x -> x.getAs("metric_name").equals("MetricUpdate")).findFirst().orElseThrow();
+    assertThat(update.<String, String>getJavaMap(update.fieldIndex("dimensions"))).isEmpty();
+    assertThat((String) update.getAs("unit")).isEqualTo("None");
+    assertThat((Double) ((Row) update.getAs("value")).getAs("sum")).isEqualTo(88.0);
+    Row ebs = rows.stream().filter(x -> x.getAs("metric_name").equals("VolumeWriteBytes")).findFirst().orElseThrow();
+    assertThat((Double) ((Row) ebs.getAs("value")).getAs("sum")).isEqualTo(477184.0);
+    assertThat((Long) ebs.getAs("timestamp")).isEqualTo(1643916720000L);
+    assertThat(ebs.<String, String>getJavaMap(ebs.fieldIndex("statistics"))).isEmpty();
+  }
+
+  /**
+   * Firehose's S3 layout: {@code <prefix>/YYYY/MM/DD/HH/<stream>-<n>-<date>-<uuid>}, no extension, gzip when the
+   * delivery stream compresses; here mixed with a plain file, the real records and a {@code _SUCCESS}-style file.
+   */
+  static Path firehoseLayout(Path root) throws Exception {
+    Path hour = Files.createDirectories(root.resolve("cw/2022/02/03/19"));
+    byte[] otel = Files.readAllBytes(OTEL);
+    try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(
+        hour.resolve("MyMetricStream-1-2022-02-03-19-32-00-0d6e1ba4-5ab0-4a6d-9b37-3e5b5c1a8f11")))) {
+      o.write(otel);
+    }
+    Path next = Files.createDirectories(root.resolve("cw/2022/02/03/20"));
+    Files.write(next.resolve("MyMetricStream-1-2022-02-03-20-01-00-7f3c0c0e-1f1d-4a31-8a3e-2b8e0c9d1e22"),
+        List.of(LINE, "{broken", LINE.replace("i-0a", "i-0d")));
+    Files.copy(GUIDE, next.resolve("MyMetricStream-1-2022-02-03-20-06-00-pretty"));
+    Files.writeString(root.resolve("cw/_SUCCESS"), "");
+    return root.resolve("cw");
+  }
+
+  @Test
+  public void firehoseLayoutUnderAPrefixLocally() throws Exception {
+    Path prefix = firehoseLayout(tmp.newFolder("firehose").toPath());
+    MetricStreams.Result r = MetricStreams.readWithCounts(spark(), List.of(prefix.toString()));
+    assertThat(r.badLines()).isEqualTo(1);
+    assertThat(r.metrics().count()).isEqualTo(13 + 2 + 1);
+    assertThat(r.metrics().select("source_file").distinct().count()).isEqualTo(3);
+  }
+
+  @Test
+  public void firehoseLayoutUnderAnS3aPrefix() throws Exception {
+    S3ProxyServer server = S3ProxyServer.shared();
+    S3aTestSupport.configure(spark(), server);
+    String bucket = server.createBucket("ebaudit-metric-streams-test");
+    Path local = firehoseLayout(tmp.newFolder("firehose-s3").toPath());
+    S3aTestSupport.upload(local, S3aTestSupport.s3aUri(bucket, "metric-streams/cw/"), spark().sparkContext().hadoopConfiguration());
+    MetricStreams.Result r = MetricStreams.readWithCounts(spark(), List.of(S3aTestSupport.s3aUri(bucket, "metric-streams/")));
+    assertThat(r.badLines()).isEqualTo(1);
+    List<Row> rows = r.metrics().collectAsList();
+    assertThat(rows).hasSize(16);
+    assertThat(rows).extracting(x -> (String) x.getAs("source_file")).allMatch(f -> f.startsWith("s3a://" + bucket + "/metric-streams/cw/2022/"));
+    assertThat(rows).extracting(x -> (String) x.getAs("metric_name")).contains("DiskWriteOps", "MetricUpdate", "MetadataNoToken");
   }
 
   @Test

@@ -40,7 +40,8 @@ public class RuleRegistryTest extends SparkSuite {
       "eb_security_groups_changed", "eb_public_ip_enabled", "eb_https_listener_removed",
       "eb_plaintext_secret_in_environment", "eb_platform_downgraded", "eb_operations_role_changed",
       "eb_environment_terminated", "eb_cname_swapped", "eb_change_by_root", "eb_change_without_mfa",
-      "eb_change_from_untrusted_network", "eb_change_outside_window", "eb_access_denied_burst");
+      "eb_change_from_untrusted_network", "eb_change_outside_window", "eb_access_denied_burst",
+      "eb_change_degraded_health");
 
   private static JsonNode resource(String path) {
     try (InputStream in = RuleRegistryTest.class.getResourceAsStream(path)) {
@@ -52,7 +53,15 @@ public class RuleRegistryTest extends SparkSuite {
   }
 
   private static StructType schema(Rule r) {
-    return r.input() == Rule.Input.CHANGES ? BeanstalkSchemas.CONFIG_CHANGES : BeanstalkSchemas.BEANSTALK_EVENTS;
+    return schema(r.input());
+  }
+
+  private static StructType schema(Rule.Input input) {
+    return switch (input) {
+      case CHANGES -> BeanstalkSchemas.CONFIG_CHANGES;
+      case EVENTS -> BeanstalkSchemas.BEANSTALK_EVENTS;
+      case IMPACT -> io.ebaudit.impact.Impact.IMPACT;
+    };
   }
 
   private static RuleContext context(String id, JsonNode params) {
@@ -76,7 +85,8 @@ public class RuleRegistryTest extends SparkSuite {
     String meta = resource("/rules/" + r.id() + ".json").path("severity").asText();
     Dataset<Row> df = frame(schema(r), all);
     List<Row> out = df.select(col("event_id"), r.matches(ctx).as("m"), r.detail(ctx).as("d"),
-            r.severity(ctx, meta).as("s"), r.input() == Rule.Input.CHANGES ? col("value_after") : col("request_parameters"),
+            r.severity(ctx, meta).as("s"), r.input() == Rule.Input.CHANGES ? col("value_after")
+                : r.input() == Rule.Input.EVENTS ? col("request_parameters") : org.apache.spark.sql.functions.lit(null).cast("string"),
             r.input() == Rule.Input.CHANGES ? col("secret") : org.apache.spark.sql.functions.lit(false))
         .collectAsList();
     assertThat(out).as("%s: rows read", r.id()).hasSize(all.size());
@@ -243,7 +253,7 @@ public class RuleRegistryTest extends SparkSuite {
       org.apache.spark.sql.Column[] fired = rules.stream()
           .map(r -> org.apache.spark.sql.functions.when(r.matches(ctx), org.apache.spark.sql.functions.lit(r.id())))
           .toArray(org.apache.spark.sql.Column[]::new);
-      List<String> ids = frame(input == Rule.Input.CHANGES ? BeanstalkSchemas.CONFIG_CHANGES : BeanstalkSchemas.BEANSTALK_EVENTS, rows)
+      List<String> ids = frame(schema(input), rows)
           .select(org.apache.spark.sql.functions.array(fired).as("hits")) // window rules: no generator in this select
           .select(org.apache.spark.sql.functions.explode(col("hits")).as("id"))
           .where(col("id").isNotNull()).distinct().as(Encoders.STRING()).collectAsList();

@@ -83,7 +83,7 @@ class TrailGeneratorTest {
     List<String> all = keys(shared.resolve("trail"));
     // The Metric Streams file sits beside AWSLogs/, not under it.
     assertThat(all.stream().filter(k -> k.startsWith(TrailGenerator.METRICS_DIR + "/")).toList())
-        .containsExactly("metrics/ebaudit-sample-stream-2024-05-06.json");
+        .containsExactly("metrics/ebaudit-sample-beanstalk-2024-05-06.json.gz", "metrics/ebaudit-sample-stream-2024-05-06.json");
     List<String> keys = all.stream().filter(k -> !k.startsWith(TrailGenerator.METRICS_DIR + "/")).toList();
     long logs = keys.stream().filter(k -> LOG.matcher(k).matches()).count();
     long digests = keys.stream().filter(k -> DIGEST.matcher(k).matches()).count();
@@ -306,6 +306,30 @@ class TrailGeneratorTest {
     TrailGenerator.generate(spec(again));
     assertThat(java.nio.file.Files.readAllLines(again.resolve("metrics/ebaudit-sample-stream-2024-05-06.json")))
         .isEqualTo(lines);
+  }
+
+  @Test
+  void beanstalkMetricsSurroundTheChangesAndTwoOfThemHurt() throws IOException {
+    List<String> lines;
+    try (java.io.InputStream in = new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(
+        shared.resolve("trail/metrics/ebaudit-sample-beanstalk-2024-05-06.json.gz")))) {
+      lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    }
+    java.util.Map<String, Double> worst = new java.util.HashMap<>();
+    java.util.Set<String> metrics = new java.util.TreeSet<>();
+    for (String l : lines) {
+      JsonNode m = MAPPER.readTree(l);
+      assertThat(m.get("namespace").asText()).isEqualTo("AWS/ElasticBeanstalk");
+      assertThat(m.get("timestamp").asLong() % 300_000).isZero();
+      metrics.add(m.get("metric_name").asText());
+      if (m.get("metric_name").asText().equals("EnvironmentHealth")) {
+        worst.merge(m.at("/dimensions/EnvironmentName").asText(), m.at("/value/max").asDouble(), Math::max);
+      }
+    }
+    assertThat(metrics).containsExactly("ApplicationLatencyP99", "ApplicationRequests5xx", "ApplicationRequestsTotal",
+        "EnvironmentHealth", "InstancesSevere");
+    assertThat(worst).containsEntry("shop-prod", 20.0).containsEntry("api-prod", 25.0).containsEntry("shop-staging", 0.0)
+        .doesNotContainKey("reports-prod"); // every fifth environment has no data
   }
 
   @Test
