@@ -95,11 +95,15 @@ public final class Timelines {
         permissions.merge(r.getString(1), r.getLong(2), Long::sum);
       }
     }
-    List<Row> rows = o.json() ? List.of() : shown.limit(o.limit() + 1).collectAsList();
+    // The terminal shows a few columns: reading only those skips the request JSON column entirely.
+    List<Row> rows = o.json() ? List.of() : shown.select("event_time", "account_id", "aws_region", "event_source",
+        "event_name", "failed", "error_code", "source_ip_address", "environment_name", "resources", "session_name")
+        .limit(o.limit() + 1).collectAsList();
     boolean truncated = o.json() ? shownCount > o.limit() : rows.size() > o.limit();
     if (rows.size() > o.limit()) {
       rows = rows.subList(0, o.limit());
     }
+
     if (o.json()) {
       ObjectNode doc = JSON.createObjectNode();
       doc.put("investigation", "principal");
@@ -237,6 +241,7 @@ public final class Timelines {
     if (rows.size() > o.limit()) {
       rows = rows.subList(0, o.limit());
     }
+
     if (o.json()) {
       ObjectNode doc = JSON.createObjectNode();
       doc.put("investigation", "environment");
