@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Audit Elastic Beanstalk changes, posture and permissions from CloudTrail archives.",
     subcommands = {SampleCommand.class, IngestCommand.class, AnalyzeCommand.class, DemoCommand.class,
+        InvestigateCommand.class,
         BenchSparkJsonCommand.class, ExportMetricsCommand.class})
 public final class Main {
 
