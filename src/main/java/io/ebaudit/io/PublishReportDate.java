@@ -80,8 +80,8 @@ public final class PublishReportDate {
       if (st.isFile()) {
         out.add(new Move(st.getPath().toString(),
             Storage.child(ReportLayout.published(root, ReportLayout.RUN, date), name)));
-      } else if (name.equals(ReportLayout.REPORT) && !wholeDate) {
-        // A re-render keeps the files it does not write (findings.csv, findings.jsonl).
+      } else if (name.equals(ReportLayout.REPORT)) {
+        // File by file: findings.csv and .jsonl join it from findings/, and a re-render keeps them.
         for (FileStatus f : sorted(fs, st.getPath())) {
           out.add(new Move(f.getPath().toString(),
               Storage.child(ReportLayout.published(root, ReportLayout.REPORT, date), f.getPath().getName())));
