@@ -56,7 +56,7 @@ public final class MarkdownSummary {
       }
       sb.append(f.added() ? " *new*" : "").append("  \n  rule `").append(code(f.ruleId())).append('`');
       if (f.principal() != null) {
-        sb.append(", by `").append(code(f.principal())).append('`');
+        sb.append(", by ").append(text(f.principal()));
       }
       sb.append('\n');
     }

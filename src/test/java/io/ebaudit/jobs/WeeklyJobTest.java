@@ -336,4 +336,22 @@ class WeeklyJobTest {
     assertThat(ReportJob.failOnExit(open, "info")).isEqualTo(Main.EXIT_FINDINGS);
     assertThat(ReportJob.failOn(" HIGH ")).isEqualTo("high");
   }
+
+  @Test
+  void weeklyConfigMistakesExitTwoBeforeAnyWork(@org.junit.jupiter.api.io.TempDir Path tmp) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    String trail = tmp.toString();
+    String o = tmp.resolve("out").toString();
+    assertThat(cli(out, err, "weekly", "--trail", trail, "--out", o, "--fail-on", "severe")).isEqualTo(2);
+    assertThat(err.toString()).startsWith("ebaudit: Cannot parse --fail-on");
+    err.getBuffer().setLength(0);
+    assertThat(cli(out, err, "weekly", "--trail", trail, "--out", o, "--set", "export.home_region=mars")).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo(
+        "ebaudit: Cannot configure: export.home_region must be an AWS region like us-east-1, got mars\n");
+    err.getBuffer().setLength(0);
+    assertThat(cli(out, err, "weekly", "--trail", trail, "--out", o, "--set", "weekly.window_days=0")).isEqualTo(2);
+    assertThat(err.toString()).startsWith("ebaudit: Cannot configure: weekly.window_days");
+    assertThat(tmp.resolve("out")).doesNotExist();
+  }
 }
