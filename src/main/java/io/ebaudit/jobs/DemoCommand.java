@@ -57,7 +57,7 @@ public final class DemoCommand implements Callable<Integer> {
     AnalyzeJob.Result r = w.analyze();
     say.println();
     say.println("ingest:");
-    say.println(r.ingest().describe());
+    say.println(w.ingest().describe());
     say.println();
     say.print(AnalyzeJob.describe(r));
     say.println();
@@ -80,6 +80,7 @@ public final class DemoCommand implements Callable<Integer> {
     say.println("  export/asff/, ocsf/    the findings for Security Hub (BatchImportFindings) and OCSF");
     say.println();
     if (w.published()) {
+      say.print(ReportJob.describe(w.rendered(), w.root(), w.reportDate()));
       say.println("weekly report: " + out.toAbsolutePath().resolve("report").resolve(d).resolve(ReportJob.INDEX));
     }
     say.flush();

@@ -36,12 +36,30 @@ public final class ReportJob {
 
   /** What was rendered: open findings per severity, the export files written. */
   public record Rendered(ReportModel model, Map<String, Long> openBySeverity, int asffFiles, int asffFindings,
-      int ocsfFiles, int ocsfFindings) {}
+      int ocsfFiles, int ocsfFindings, double seconds) {}
 
   /** Renders {@code in} into {@code staging/report/} and {@code staging/export/{asff,ocsf}/}. */
   public static Rendered render(SparkSession spark, ReportInputs in, String staging, Settings settings, Clock clock) {
+    long t0 = System.nanoTime();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     String home = homeRegion(settings);
+    // The report queries these tables many times over; they are small.
+    in.findings().persist();
+    if (in.environmentState() != null) {
+      in.environmentState().persist();
+    }
+    try {
+      return renderCached(spark, in, staging, settings, clock, conf, home, t0);
+    } finally {
+      in.findings().unpersist();
+      if (in.environmentState() != null) {
+        in.environmentState().unpersist();
+      }
+    }
+  }
+
+  private static Rendered renderCached(SparkSession spark, ReportInputs in, String staging, Settings settings,
+      Clock clock, Configuration conf, String home, long t0) {
     WeeklyReport.Options opt = options(settings);
     var now = clock.instant();
     String version = version();
@@ -65,7 +83,7 @@ public final class ReportJob {
       open.put(s.severity(), s.open());
     }
     return new Rendered(model, open, asff.size(), asff.stream().mapToInt(SecurityExports.Document::findings).sum(),
-        ocsf.size(), ocsf.stream().mapToInt(SecurityExports.Document::findings).sum());
+        ocsf.size(), ocsf.stream().mapToInt(SecurityExports.Document::findings).sum(), (System.nanoTime() - t0) / 1e9);
   }
 
   /** {@code report}: renders an already published date again and publishes the report and exports only. */
@@ -143,8 +161,8 @@ public final class ReportJob {
 
   /** The lines {@code weekly} and {@code report} print about the report. */
   static String describe(Rendered r, String root, LocalDate date) {
-    return String.format(Locale.ROOT, "report: %s%nsummary: %s%nexports: %,d ASFF file(s) with %,d findings in %s, %,d OCSF file(s) in %s%n",
-        Storage.child(ReportLayout.published(root, ReportLayout.REPORT, date), INDEX),
+    return String.format(Locale.ROOT, "report: %s (rendered in %.1f s)%nsummary: %s%nexports: %,d ASFF file(s) with %,d findings in %s, %,d OCSF file(s) in %s%n",
+        Storage.child(ReportLayout.published(root, ReportLayout.REPORT, date), INDEX), r.seconds(),
         Storage.child(ReportLayout.published(root, ReportLayout.REPORT, date), SUMMARY),
         r.asffFiles(), r.asffFindings(), ReportLayout.published(root, ReportLayout.EXPORT + "/asff", date),
         r.ocsfFiles(), ReportLayout.published(root, ReportLayout.EXPORT + "/ocsf", date));

@@ -85,7 +85,7 @@ public final class WeeklyCommand implements Callable<Integer> {
   /** Prints what a run did and returns its exit code. */
   static int report(WeeklyJob.Result r, String failOn, PrintWriter say, PrintWriter err) {
     say.println("week: " + r.windowFrom() + " to " + r.reportDate());
-    say.println(r.analyze().ingest().describe());
+    say.println(r.ingest().describe());
     say.print(AnalyzeJob.describe(r.analyze()));
     say.flush();
     if (!r.published()) {

@@ -39,10 +39,11 @@ public final class WeeklyJob {
   /**
    * What a run did.
    *
+   * @param ingest the ingest summary, naming the published folders once published
    * @param published false when nothing was published (ingest over its reject limit)
    */
-  public record Result(AnalyzeJob.Result analyze, ReportJob.Rendered rendered, String root, LocalDate reportDate,
-      LocalDate windowFrom, boolean published, String staging) {
+  public record Result(AnalyzeJob.Result analyze, IngestSummary ingest, ReportJob.Rendered rendered, String root,
+      LocalDate reportDate, LocalDate windowFrom, boolean published, String staging) {
     /** {@code ROOT/report/report_date=D/index.html}. */
     public String indexHtml() {
       return Storage.child(ReportLayout.published(root, ReportLayout.REPORT, reportDate), ReportJob.INDEX);
@@ -65,7 +66,7 @@ public final class WeeklyJob {
         c.maxRejectRatio(), settings);
     AnalyzeJob.Result a = AnalyzeJob.run(spark, ingest, c.snapshots(), c.platforms(), c.iam(), c.metrics(), settings, date);
     if (a.ingest().overThreshold()) {
-      return new Result(a, null, root, date, from, false, staging);
+      return new Result(a, a.ingest(), null, root, date, from, false, staging);
     }
 
     // The summary names the published folders, not the staging ones.
@@ -87,7 +88,7 @@ public final class WeeklyJob {
         prevDate.map(d -> ReportLayout.published(root, d)).orElse(null), prevDate.orElse(null));
     ReportJob.Rendered r = ReportJob.render(spark, in, staging, settings, clock);
     PublishReportDate.publish(conf, staging, root, date, true);
-    return new Result(a, r, root, date, from, true, staging);
+    return new Result(a, published, r, root, date, from, true, staging);
   }
 
   private static List<RunManifest.InputFile> modified(Configuration conf, List<String> paths, String what) {
