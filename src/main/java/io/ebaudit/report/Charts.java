@@ -67,8 +67,8 @@ public final class Charts {
   }
 
   static final int BAR_WIDTH = 760;
-  static final int BAR_LABEL = 250;
-  static final int BAR_NOTE = 150;
+  static final int BAR_LABEL = 240;
+  static final int BAR_NOTE = 190;
   static final int ROW = 26;
 
   /**
