@@ -103,7 +103,7 @@ public final class Charts {
         segs.add(new Rect(BAR_LABEL, r(y), 3, ROW - 8, "none", it.note() == null ? "" : it.note()));
         x = BAR_LABEL + 3;
       }
-      rows.add(new BarRow(WeeklyReport.clip(it.label(), 34), WeeklyReport.clip(it.sublabel(), 44), r(y), segs, it.note(), r(Math.min(x, BAR_LABEL + area) + 8),
+      rows.add(new BarRow(WeeklyReport.clip(it.label(), 28), WeeklyReport.clip(it.sublabel(), 40), r(y), segs, it.note(), r(Math.min(x, BAR_LABEL + area) + 8),
           it.noteCls()));
     }
     int height = 12 + shown.size() * ROW;
