@@ -41,8 +41,8 @@ public final class PublishReportDate {
    *
    * @param wholeDate true: the run replaces the whole date (every other {@code report_date=D} folder under
    *                  {@code root} is removed first, so a table the run no longer writes does not linger);
-   *                  false: only the destinations written are replaced, and report files one by one
-   *                  ({@code report} re-renders)
+   *                  false: only the destinations written are replaced ({@code report} re-renders); report
+   *                  files always move one by one, so files not re-rendered stay
    * @return the moves made, in order
    */
   public static List<Move> publish(Configuration conf, String staging, String root, LocalDate date, boolean wholeDate) {
