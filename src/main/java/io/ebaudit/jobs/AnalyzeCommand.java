@@ -40,21 +40,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output root (local or s3a).")
   String out;
 
-  @Option(names = "--publish-metrics",
-      description = "Send the finding counts (open by severity and by rule, suppressed) to CloudWatch with PutMetricData.")
-  boolean publishMetrics;
-
-  @Option(names = "--namespace", defaultValue = "ebaudit", paramLabel = "NS",
-      description = "CloudWatch namespace for --publish-metrics (${DEFAULT-VALUE}).")
-  String namespace;
-
-  @Option(names = "--publish-region", paramLabel = "REGION",
-      description = "Region for --publish-metrics (default: the AWS default region chain).")
-  String publishRegion;
-
-  @Option(names = "--cloudwatch-endpoint-url", paramLabel = "URL",
-      description = "CloudWatch endpoint override for --publish-metrics (a VPC endpoint, a test server).")
-  String cloudwatchEndpoint;
+  @Mixin PublishMetricsOptions publish = new PublishMetricsOptions();
 
   @Mixin SettingsOptions settings = new SettingsOptions();
 
@@ -65,54 +51,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
     SparkSession spark = SparkSessions.forCli("analyze");
     Settings st = settings.load(spark.sparkContext().hadoopConfiguration());
     // A bad namespace, region or endpoint fails before any work.
-    Publisher publisher = publishMetrics ? new Publisher(st) : null;
+    PublishMetricsOptions.Publisher publisher = publish.publisher(st);
     AnalyzeJob.Result r = AnalyzeJob.run(spark, trail.ingestConfig(out, st), snapshots, platforms, iam, metrics, st);
     spec.commandLine().getOut().println(r.ingest().describe());
     spec.commandLine().getOut().print(AnalyzeJob.describe(r));
     spec.commandLine().getOut().flush();
     int code = IngestCommand.exitCode(r.ingest(), spec.commandLine().getErr());
     if (publisher != null) {
-      try {
-        spec.commandLine().getOut().println(publisher.publish(spark, r.out()));
-        spec.commandLine().getOut().flush();
-      } catch (software.amazon.awssdk.core.exception.SdkException e) {
-        spec.commandLine().getErr().println("ebaudit: Cannot publish metrics: CloudWatch PutMetricData failed: "
-            + e.getMessage().lines().findFirst().orElse("") + ", got " + e.getClass().getSimpleName());
-        spec.commandLine().getErr().flush();
-        return code == 0 ? 1 : code;
-      }
+      code = publisher.publish(spark, io.ebaudit.io.Storage.child(io.ebaudit.io.Storage.child(r.out(), "findings"),
+          io.ebaudit.report.FindingWriter.PARQUET), code, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
     return code;
-  }
-
-  /** --publish-metrics: finding counts to CloudWatch, after the findings are written. */
-  private final class Publisher {
-    final String ns;
-    final String region;
-    final java.net.URI endpoint;
-    final int attempts;
-
-    Publisher(Settings st) {
-      ns = io.ebaudit.metrics.FindingMetrics.namespace(namespace);
-      region = publishRegion != null ? publishRegion : io.ebaudit.metrics.CloudWatchClients.defaultRegion();
-      if (region == null) {
-        throw new IllegalArgumentException(
-            "Cannot publish metrics: no region (give --publish-region or set AWS_REGION), got none");
-      }
-      endpoint = io.ebaudit.metrics.CloudWatchClients.endpoint(cloudwatchEndpoint);
-      attempts = st.getInt("metrics.max_attempts", 1, 100);
-    }
-
-    String publish(SparkSession spark, String outRoot) {
-      var findings = spark.read().schema(io.ebaudit.report.FindingSchema.FINDINGS).parquet(
-          io.ebaudit.io.Storage.child(io.ebaudit.io.Storage.child(outRoot, "findings"), io.ebaudit.report.FindingWriter.PARQUET));
-      try (var cw = io.ebaudit.metrics.CloudWatchClients.create(region, endpoint, attempts)) {
-        var p = io.ebaudit.metrics.FindingMetrics.publish(cw, ns, findings,
-            io.ebaudit.metrics.FindingMetrics.knownRuleIds(), java.time.Instant.now());
-        return String.format("published: %,d data points in %,d PutMetricData call%s to namespace %s in %s"
-            + " (%,d open, %,d suppressed findings)", p.datums(), p.calls(), p.calls() == 1 ? "" : "s", ns, region,
-            p.open(), p.suppressed());
-      }
-    }
   }
 }

@@ -90,6 +90,16 @@ public final class AnalyzeJob {
    */
   public static Result run(SparkSession spark, IngestConfig ingest, List<String> snapshots,
       List<String> platformExports, List<String> iamExports, List<String> metrics, Settings settings) {
+    return run(spark, ingest, snapshots, platformExports, iamExports, metrics, settings, LocalDate.now(ZoneOffset.UTC));
+  }
+
+  /**
+   * As of {@code asOf}: the day platform deadlines and suppression expiries are judged against
+   * ({@code weekly} passes its report date, so a report re-run later says what it said then).
+   */
+  public static Result run(SparkSession spark, IngestConfig ingest, List<String> snapshots,
+      List<String> platformExports, List<String> iamExports, List<String> metrics, Settings settings,
+      LocalDate asOf) {
     // Read the catalog first: a bad export fails the run before any work.
     PlatformCatalog catalog = platformExports == null || platformExports.isEmpty()
         ? PlatformCatalog.reference()
@@ -128,7 +138,7 @@ public final class AnalyzeJob {
     write(EnvironmentState.derive(timeline, beanstalk), Storage.child(out, "environment_state"), false);
 
     // Posture, from the written environment state.
-    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    LocalDate today = asOf;
     Dataset<Row> state = spark.read().schema(BeanstalkSchemas.ENVIRONMENT_STATE)
         .parquet(Storage.child(out, "environment_state"));
     String platformsPath = Storage.child(out, "platforms");

@@ -9,10 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Audit Elastic Beanstalk changes, posture and permissions from CloudTrail archives.",
-    subcommands = {SampleCommand.class, IngestCommand.class, AnalyzeCommand.class, DemoCommand.class,
-        InvestigateCommand.class,
-        BenchSparkJsonCommand.class, ExportMetricsCommand.class})
+    subcommands = {SampleCommand.class, IngestCommand.class, AnalyzeCommand.class, WeeklyCommand.class,
+        ReportCommand.class, ExportMetricsCommand.class, InvestigateCommand.class, DemoCommand.class,
+        BenchSparkJsonCommand.class})
 public final class Main {
+  /** Exit code of {@code weekly} and {@code report} when open findings at or above {@code --fail-on} exist. */
+  public static final int EXIT_FINDINGS = 3;
 
   public static void main(String[] args) {
     System.exit(execute(args));

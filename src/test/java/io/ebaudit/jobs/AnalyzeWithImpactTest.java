@@ -67,9 +67,9 @@ public class AnalyzeWithImpactTest extends SparkSuite {
     return out;
   }
 
-  @Test
-  public void metricsGiveTheImpactTableAFindingAndPublishedCounts() throws Exception {
-    Path trail = tmp.newFolder("trail").toPath();
+  /** A deploy followed by a 5xx spike, a quiet config change and a restart without metrics; returns the metrics folder. */
+  private Path fixture(Path trail) throws Exception {
+    Path metrics = tmp.newFolder("metrics-" + trail.getFileName()).toPath();
     TrailFixture.write(trail, TrailFixture.logKey(null, BeanstalkFixture.ACCOUNT, "us-east-1", "2026/11/20", "M1"),
         TrailFixture.envelope(List.of(
             event("deploy-1", DEPLOY.toString(), "UpdateEnvironment",
@@ -80,7 +80,6 @@ public class AnalyzeWithImpactTest extends SparkSuite {
             event("restart-1", "2026-11-20T16:00:00Z", "RestartAppServer", "{\"environmentName\":\"worker\"}", null))),
         true);
     // Firehose's layout: gzip objects without extension under YYYY/MM/DD/HH, plus the real records of other namespaces.
-    Path metrics = tmp.newFolder("metrics").toPath();
     Path hour = Files.createDirectories(metrics.resolve("2026/11/20/09"));
     try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(hour.resolve("eb-stream-1-2026-11-20-09-00-00-a1")))) {
       o.write((String.join("\n", around("shop-prod", DEPLOY, true)) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -89,6 +88,13 @@ public class AnalyzeWithImpactTest extends SparkSuite {
         around("shop-staging", CONFIG, false));
     Files.copy(Paths.get("src/test/resources/real/cloudwatch/multiple_records.excerpt.ndjson"), hour.resolve("other-namespaces"));
 
+    return metrics;
+  }
+
+  @Test
+  public void metricsGiveTheImpactTableAFindingAndPublishedCounts() throws Exception {
+    Path trail = tmp.newFolder("trail").toPath();
+    Path metrics = fixture(trail);
     Path out = tmp.newFolder("out").toPath();
     StringWriter so = new StringWriter();
     StringWriter se = new StringWriter();
@@ -138,6 +144,39 @@ public class AnalyzeWithImpactTest extends SparkSuite {
     assertThat(body.path("Namespace").asText()).isEqualTo("ebaudit/test");
     boolean found = false;
     for (JsonNode d : body.path("MetricData")) {
+      JsonNode dim = d.path("Dimensions");
+      if (dim.size() == 1 && dim.get(0).path("Value").asText().equals("eb_change_degraded_health")) {
+        assertThat(d.path("Value").asDouble()).isEqualTo(1.0);
+        found = true;
+      }
+    }
+    assertThat(found).isTrue();
+  }
+
+  @Test
+  public void weeklyRendersTheImpactAndPublishesTheReportDatesCounts() throws Exception {
+    Path trail = tmp.newFolder("weekly-trail").toPath();
+    Path metrics = fixture(trail);
+    Path root = tmp.newFolder("weekly-out").toPath();
+    StringWriter so = new StringWriter();
+    StringWriter se = new StringWriter();
+    int code;
+    List<CloudWatchLoopback.Request> puts;
+    try (CloudWatchLoopback server = CloudWatchLoopback.start(new FakeCloudWatch())) {
+      code = Main.execute(new PrintWriter(so, true), new PrintWriter(se, true), "weekly", "--trail", trail.toString(),
+          "--out", root.toString(), "--metrics", metrics.toString(), "--report-date", "2026-11-21",
+          "--publish-metrics", "--namespace", "ebaudit/weekly", "--publish-region", "us-east-1",
+          "--cloudwatch-endpoint-url", server.endpoint().toString());
+      puts = server.requests("PutMetricData");
+    }
+    assertThat(code).as(se.toString()).isZero();
+    assertThat(root.resolve("impact/report_date=2026-11-21")).isDirectory();
+    String html = Files.readString(root.resolve("report/report_date=2026-11-21/index.html"));
+    assertThat(html).contains("<h3>Change impact</h3>").contains("<span class=\"notok\">degraded</span>");
+    assertThat(so.toString()).contains("published: ").contains("namespace ebaudit/weekly in us-east-1");
+    assertThat(puts).hasSize(1);
+    boolean found = false;
+    for (JsonNode d : puts.get(0).body().path("MetricData")) {
       JsonNode dim = d.path("Dimensions");
       if (dim.size() == 1 && dim.get(0).path("Value").asText().equals("eb_change_degraded_health")) {
         assertThat(d.path("Value").asDouble()).isEqualTo(1.0);

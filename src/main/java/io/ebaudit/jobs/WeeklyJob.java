@@ -1,0 +1,110 @@
+package io.ebaudit.jobs;
+
+import io.ebaudit.config.IngestConfig;
+import io.ebaudit.config.Settings;
+import io.ebaudit.io.PublishReportDate;
+import io.ebaudit.io.ReportLayout;
+import io.ebaudit.io.ReportTables;
+import io.ebaudit.io.Storage;
+import io.ebaudit.report.ReportInputs;
+import io.ebaudit.report.RunManifest;
+import io.ebaudit.trail.IngestSummary;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code weekly}: {@code analyze} ({@link AnalyzeJob#run}) over the window that ends at the report date,
+ * computed into {@code ROOT/_staging/…}, then the report and exports ({@link ReportJob#render}) beside it,
+ * then one {@link PublishReportDate#publish} that puts every table under {@code report_date=D}
+ * ({@link ReportLayout}). A run whose ingest is over its reject limit publishes nothing and leaves its
+ * staging folder for inspection.
+ */
+public final class WeeklyJob {
+  private WeeklyJob() {}
+
+  /** A weekly run's inputs. */
+  public record Config(List<String> trails, Set<String> accounts, Set<String> regions, List<String> snapshots,
+      List<String> platforms, List<String> iam, List<String> metrics, String out, LocalDate reportDate,
+      Double maxRejectRatio) {}
+
+  /**
+   * What a run did.
+   *
+   * @param ingest the ingest summary, naming the published folders once published
+   * @param published false when nothing was published (ingest over its reject limit)
+   */
+  public record Result(AnalyzeJob.Result analyze, IngestSummary ingest, ReportJob.Rendered rendered, String root,
+      LocalDate reportDate, LocalDate windowFrom, boolean published, String staging) {
+    /** {@code ROOT/report/report_date=D/index.html}. */
+    public String indexHtml() {
+      return Storage.child(ReportLayout.published(root, ReportLayout.REPORT, reportDate), ReportJob.INDEX);
+    }
+  }
+
+  public static Result run(SparkSession spark, Config c, Settings settings, Clock clock) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    LocalDate date = c.reportDate() != null ? c.reportDate() : LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC));
+    int days = settings.getInt("weekly.window_days", 1, 366);
+    LocalDate from = date.minusDays(days - 1L);
+    String root = Storage.qualify(conf, c.out());
+    // Validate the settings the report needs before the long part.
+    ReportJob.options(settings);
+    ReportJob.homeRegion(settings);
+    String staging = ReportJob.staging(root, date.toString());
+    Instant started = clock.instant();
+
+    IngestConfig ingest = IngestConfig.of(c.trails(), from, date, c.accounts(), c.regions(), staging,
+        c.maxRejectRatio(), settings);
+    AnalyzeJob.Result a = AnalyzeJob.run(spark, ingest, c.snapshots(), c.platforms(), c.iam(), c.metrics(), settings, date);
+    if (a.ingest().overThreshold()) {
+      return new Result(a, a.ingest(), null, root, date, from, false, staging);
+    }
+
+    // The summary names the published folders, not the staging ones.
+    IngestSummary s = a.ingest();
+    IngestSummary published = new IngestSummary(s.trails(), s.from(), s.to(), s.filesListed(), s.filesRead(),
+        s.filesSkipped(), s.filesSkippedByReason(), s.filesQuarantined(), s.recordsRead(), s.recordsKept(),
+        s.recordsDuplicate(), s.recordsQuarantined(), s.prefixesListed(), s.compressedBytes(), s.uncompressedBytes(),
+        s.rejectRatio(), s.maxRejectRatio(), s.listingSeconds(), s.readSeconds(),
+        ReportLayout.published(root, "events", date), ReportLayout.published(root, "quarantine", date));
+    Storage.writeText(conf, Storage.child(staging, ReportTables.INGEST_SUMMARY), published.toJson());
+    RunManifest manifest = new RunManifest(date.toString(), from.toString(), date.toString(), started.toString(),
+        clock.instant().toString(), ReportJob.version(), c.trails(), modified(conf, c.iam(), "IAM exports"),
+        modified(conf, c.platforms(), "platform exports"), c.metrics(), c.snapshots(), a.platformCatalogSource(),
+        a.platformCatalogAsOf() == null ? null : a.platformCatalogAsOf().toString());
+    Storage.writeText(conf, Storage.child(staging, ReportTables.RUN_MANIFEST), manifest.toJson());
+
+    var prevDate = ReportLayout.previous(conf, root, date, settings.getInt("weekly.compare_after_days", 1, 366));
+    ReportInputs in = ReportTables.read(spark, ReportLayout.analyze(staging), date, from, date,
+        prevDate.map(d -> ReportLayout.published(root, d)).orElse(null), prevDate.orElse(null));
+    ReportJob.Rendered r = ReportJob.render(spark, in, staging, settings, clock);
+    PublishReportDate.publish(conf, staging, root, date, true);
+    return new Result(a, published, r, root, date, from, true, staging);
+  }
+
+  private static List<RunManifest.InputFile> modified(Configuration conf, List<String> paths, String what) {
+    List<RunManifest.InputFile> out = new ArrayList<>();
+    if (paths == null || paths.isEmpty()) {
+      return out;
+    }
+    for (String f : Storage.inputFiles(conf, paths, what, ".json")) {
+      Path p = new Path(f);
+      try {
+        long t = p.getFileSystem(conf).getFileStatus(p).getModificationTime();
+        out.add(new RunManifest.InputFile(f, t <= 0 ? null : Instant.ofEpochMilli(t).toString()));
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot read " + what + " " + f + ": " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+}
