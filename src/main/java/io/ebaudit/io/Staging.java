@@ -174,7 +174,7 @@ public final class Staging implements AutoCloseable {
     return this;
   }
 
-  /** Every top-level staged entry not declared yet replaces its published twin whole. */
+  /** Every top-level staged entry not declared yet (and not hidden: {@code _x}, {@code .x}) replaces its published twin whole. */
   public synchronized Staging replaceAllStaged() {
     Set<String> declared = new java.util.HashSet<>();
     for (Unit u : units) {
@@ -183,7 +183,8 @@ public final class Staging implements AutoCloseable {
     try {
       for (FileStatus s : fs.listStatus(new Path(dir))) {
         String name = s.getPath().getName();
-        if (!declared.contains(name)) {
+        // Hidden names are the run's own scratch (and checksum files), never outputs.
+        if (!declared.contains(name) && !name.startsWith("_") && !name.startsWith(".")) {
           units.add(new Unit(name, Mode.REPLACE));
         }
       }

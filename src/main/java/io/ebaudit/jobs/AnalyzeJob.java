@@ -12,6 +12,7 @@ import io.ebaudit.config.IngestConfig;
 import io.ebaudit.config.Settings;
 import io.ebaudit.io.MetricStreams;
 import io.ebaudit.io.PlatformExports;
+import io.ebaudit.io.Staging;
 import io.ebaudit.io.Storage;
 import io.ebaudit.permissions.PermissionsJob;
 import io.ebaudit.platforms.PlatformCatalog;
@@ -92,9 +93,19 @@ public final class AnalyzeJob {
     Dataset<Row> metricRows = metrics == null || metrics.isEmpty()
         ? spark.createDataFrame(List.of(), MetricStreams.METRICS)
         : MetricStreams.read(spark, metrics);
-    IngestSummary summary = IngestJob.run(spark, ingest);
-    String out = Storage.qualify(spark.sparkContext().hadoopConfiguration(), ingest.out());
-    Dataset<Row> events = spark.read().schema(EventSchema.EVENTS).parquet(summary.eventsPath());
+    // Every table is written to a staging folder and published by one commit: a failed run leaves the
+    // previous outputs as they were (io.Staging).
+    try (Staging staging = Staging.open(spark.sparkContext().hadoopConfiguration(), ingest.out())) {
+      return run(spark, staging, IngestJob.stage(spark, ingest, staging), ingest, catalog, metricRows, snapshots,
+          iamExports, settings);
+    }
+  }
+
+  private static Result run(SparkSession spark, Staging staging, IngestJob.Staged ingested, IngestConfig ingest,
+      PlatformCatalog catalog, Dataset<Row> metricRows, List<String> snapshots, List<String> iamExports, Settings settings) {
+    IngestSummary summary = ingested.summary();
+    String out = staging.dir();
+    Dataset<Row> events = ingested.events();
 
     // Each stage reads the previous one's written table: Spark then plans small queries, not one
     // tree that repeats the whole pipeline in every branch (measured: 29 s of planning on the demo).
@@ -136,7 +147,7 @@ public final class AnalyzeJob {
     // suppressed the same way.
     PermissionsJob.Outcome permissions = PermissionsJob.runAll(spark, out, events,
         iamExports == null ? List.of() : iamExports);
-    findings = findings.unionByName(posture).unionByName(permissions.findings());
+    findings = findings.unionByName(posture).unionByName(permissions.findings()).unionByName(ingested.integrityFindings());
     findings = Suppressions.apply(findings, Suppressions.parse(settings.section("suppressions")), today);
     String findingsDir = Storage.child(out, "findings");
     FindingWriter.write(findings, findingsDir);
@@ -159,8 +170,9 @@ public final class AnalyzeJob {
         spark.read().schema(BeanstalkSchemas.CONFIG_CHANGES).parquet(Storage.child(out, "config_changes")).count(),
         spark.read().schema(BeanstalkSchemas.ENVIRONMENT_STATE).parquet(Storage.child(out, "environment_state"))
             .select("account_id", "aws_region", "environment_name").distinct().count(),
-        bySeverity, suppressed, out, catalog.source(), catalog.asOf(), postureFindings,
+        bySeverity, suppressed, staging.root(), catalog.source(), catalog.asOf(), postureFindings,
         permissions.principalsEvaluated(), permissionFindings, permissions.environments());
+    staging.replaceAllStaged().commit(IngestJob.MARKER);
     return result;
   }
 
