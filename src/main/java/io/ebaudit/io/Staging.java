@@ -261,6 +261,33 @@ public final class Staging implements AutoCloseable {
     return new Commit(runId, marker.toString(), List.copyOf(published), files, bytes);
   }
 
+  /**
+   * The error to report for a run that failed before its commit: a storage failure (an {@link IOException}
+   * somewhere in the cause chain, e.g. S3 still throttling after the retries) becomes one clear line, ending
+   * {@code nothing was published}; configuration errors and bugs pass unchanged.
+   */
+  public RuntimeException failed(String job, Exception failure) {
+    // Scala code (Spark, the committers) throws checked IOExceptions that Java does not declare.
+    RuntimeException e = failure instanceof RuntimeException r ? r : new IllegalStateException(failure.getMessage(), failure);
+    if (committed || e instanceof IllegalArgumentException) {
+      return e;
+    }
+    Throwable io = e;
+    while (io != null && !(io instanceof IOException)) {
+      io = io.getCause();
+    }
+    if (io == null) {
+      return e;
+    }
+    if (e instanceof UncheckedIOException u && u.getMessage() != null && u.getMessage().startsWith("Cannot ")) {
+      return u.getMessage().startsWith("Cannot publish") ? e
+          : new UncheckedIOException(u.getMessage() + "; nothing was published (the previous outputs are as they were)", u.getCause());
+    }
+    String first = String.valueOf(io.getMessage()).lines().findFirst().orElse("");
+    return new UncheckedIOException("Cannot write the " + job + " run " + runId + " to " + root + ": " + first
+        + "; nothing was published (the previous outputs are as they were)", (IOException) io);
+  }
+
   /** Removes the staging folder unless the run was committed (a failed run leaves nothing behind). */
   @Override
   public synchronized void close() {

@@ -96,8 +96,12 @@ public final class AnalyzeJob {
     // Every table is written to a staging folder and published by one commit: a failed run leaves the
     // previous outputs as they were (io.Staging).
     try (Staging staging = Staging.open(spark.sparkContext().hadoopConfiguration(), ingest.out())) {
-      return run(spark, staging, IngestJob.stage(spark, ingest, staging), ingest, catalog, metricRows, snapshots,
-          iamExports, settings);
+      try {
+        return run(spark, staging, IngestJob.stage(spark, ingest, staging), ingest, catalog, metricRows, snapshots,
+            iamExports, settings);
+      } catch (Exception e) {
+        throw staging.failed("analyze", e);
+      }
     }
   }
 

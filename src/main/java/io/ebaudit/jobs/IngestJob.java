@@ -76,13 +76,17 @@ public final class IngestJob {
   public static IngestSummary run(SparkSession spark, IngestConfig config) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     try (Staging staging = Staging.open(hadoop, config.out())) {
-      Staged s = stage(spark, config, staging);
-      if (s.integrity() != null) {
-        FindingWriter.write(s.integrityFindings(), staging.path(FINDINGS));
-        staging.replace(FINDINGS);
+      try {
+        Staged s = stage(spark, config, staging);
+        if (s.integrity() != null) {
+          FindingWriter.write(s.integrityFindings(), staging.path(FINDINGS));
+          staging.replace(FINDINGS);
+        }
+        staging.commit(MARKER);
+        return s.summary();
+      } catch (Exception e) {
+        throw staging.failed("ingest", e);
       }
-      staging.commit(MARKER);
-      return s.summary();
     }
   }
 
