@@ -178,8 +178,13 @@ public final class DigestVerification {
    */
   public static Summary run(SparkSession spark, List<LogObject> digests, List<LogObject> logs, Dataset<Row> hashes,
       PublicKeys keys, Scope scope, String dir) {
+    return run(spark, digests, logs, hashes, keys, scope, Storage.child(dir, TABLE), Storage.child(dir, SUMMARY));
+  }
+
+  /** As {@link #run(SparkSession, List, List, Dataset, PublicKeys, Scope, String)}, to the given table folder and summary file. */
+  public static Summary run(SparkSession spark, List<LogObject> digests, List<LogObject> logs, Dataset<Row> hashes,
+      PublicKeys keys, Scope scope, String tablePath, String summaryPath) {
     Dataset<Row> table = verify(spark, digests, logs, hashes, keys, scope);
-    String tablePath = Storage.child(dir, TABLE);
     table.write().mode(SaveMode.Overwrite).parquet(tablePath);
     Dataset<Row> written = spark.read().schema(VERIFICATION).parquet(tablePath);
     Map<String, Long> digestStatus = new TreeMap<>();
@@ -202,7 +207,7 @@ public final class DigestVerification {
     }
     long chains = digests.stream().map(d -> TrailPaths.chain(d.path())).filter(c -> c != null).distinct().count();
     Summary s = new Summary(digests.size(), chains, keys != null, digestStatus, signatureStatus, logStatus, findings, tablePath);
-    Storage.writeText(spark.sparkContext().hadoopConfiguration(), Storage.child(dir, SUMMARY), s.toJson());
+    Storage.writeText(spark.sparkContext().hadoopConfiguration(), summaryPath, s.toJson());
     return s;
   }
 

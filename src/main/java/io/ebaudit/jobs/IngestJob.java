@@ -59,6 +59,10 @@ public final class IngestJob {
   public static final String FINDINGS = "findings";
   /** The commit marker of a flat (not report-dated) run. */
   public static final String MARKER = "latest";
+  /** Where an incremental report-dated run keeps its cumulative events table ({@code events/} holds report dates). */
+  public static final String STATE_EVENTS = "_ebaudit/events";
+  /** The report-dated layout's folder of run summaries. */
+  public static final String SUMMARIES = "ingest-summary";
 
   /**
    * What {@link #stage} wrote into the staging folder.
@@ -97,6 +101,23 @@ public final class IngestJob {
    * when incremental, the manifest update after the commit.
    */
   public static Staged stage(SparkSession spark, IngestConfig config, Staging staging) {
+    return stage(spark, config, staging, null);
+  }
+
+  /**
+   * As {@link #stage(SparkSession, IngestConfig, Staging)}; with a {@code partition} such as
+   * {@code report_date=2026-11-29}, the run's outputs go to that partition of each table and are published
+   * partition by partition: {@code events/<partition>/event_date=…/} (not incremental),
+   * {@code quarantine/<partition>/}, {@code ingest-summary/<partition>/ingest-summary.json},
+   * {@code integrity/digest_verification/<partition>/} and {@code integrity/summary/<partition>/summary.json}.
+   * An incremental run then keeps its cumulative events in {@link #STATE_EVENTS} (by {@code event_date}), and
+   * {@link Staged#events()} is that merged table: the caller writes what it wants of it under {@code events/}.
+   */
+  public static Staged stage(SparkSession spark, IngestConfig config, Staging staging, String partition) {
+    if (partition != null && !partition.matches("[a-z_]+=[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException("Cannot stage ingest: a partition looks like report_date=2026-11-29, got " + partition);
+    }
+    String part = partition == null ? "" : "/" + partition;
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     RunOptions run = config.run();
     // A bad key file fails the run before any work.
@@ -116,7 +137,8 @@ public final class IngestJob {
     }
 
     String root = staging.root();
-    String publishedEvents = staging.published(EVENTS);
+    String eventsTable = run.incremental() && partition != null ? STATE_EVENTS : EVENTS;
+    String publishedEvents = staging.published(eventsTable);
     Manifest manifest = run.incremental() ? Manifest.read(hadoop, root, found.logs()) : null;
     List<LogObject> toRead = manifest == null ? found.logs() : manifest.newObjects(found.logs());
     if (manifest != null) {
@@ -124,9 +146,9 @@ public final class IngestJob {
           found.logs().size(), found.logs().size() - toRead.size(), toRead.size());
     }
 
-    String quarantine = staging.path(QUARANTINE);
+    String quarantine = staging.path(QUARANTINE + part);
     String hashes = run.verifyDigests() ? staging.path("_tmp-hashes") : null;
-    String readInto = manifest == null ? staging.path(EVENTS) : staging.path("_tmp-new-events");
+    String readInto = manifest == null ? staging.path(EVENTS + part) : staging.path("_tmp-new-events");
     spark.sparkContext().setJobGroup("ebaudit-ingest", "ebaudit ingest: " + toRead.size() + " log files", false);
     TrailReader.Counts c;
     if (toRead.isEmpty() && manifest != null) {
@@ -143,16 +165,25 @@ public final class IngestJob {
     IngestSummary.Incremental inc = null;
     Dataset<Row> events;
     if (manifest == null) {
-      staging.replace(EVENTS).replace(QUARANTINE);
-      events = spark.read().schema(EventSchema.EVENTS).parquet(staging.path(EVENTS));
+      if (partition == null) {
+        staging.replace(EVENTS).replace(QUARANTINE);
+      } else {
+        staging.replacePartitions(EVENTS).replacePartitions(QUARANTINE);
+      }
+      events = spark.read().schema(EventSchema.EVENTS).parquet(readInto);
     } else {
       boolean exists = exists(hadoop, publishedEvents);
       EventsMerge.Result m = toRead.isEmpty() ? new EventsMerge.Result(List.of(), 0, 0, 0)
-          : EventsMerge.merge(spark, publishedEvents, exists, readInto, staging.path(EVENTS));
+          : EventsMerge.merge(spark, publishedEvents, exists, readInto, staging.path(eventsTable));
       Storage.delete(hadoop, readInto);
-      renameQuarantine(hadoop, quarantine, staging.runId());
-      staging.replacePartitions(EVENTS).addFiles(QUARANTINE);
-      events = view(spark, publishedEvents, exists, staging.path(EVENTS), m.days());
+      staging.replacePartitions(eventsTable);
+      if (partition == null) {
+        renameQuarantine(hadoop, quarantine, staging.runId());
+        staging.addFiles(QUARANTINE);
+      } else {
+        staging.replacePartitions(QUARANTINE);
+      }
+      events = view(spark, publishedEvents, exists, staging.path(eventsTable), m.days());
       inc = new IngestSummary.Incremental(staging.runId(), found.logs().size(), found.logs().size() - toRead.size(),
           toRead.size(), m.days(), m.publishedRows(), m.newRows(), m.mergedRows(), m.duplicates(),
           Storage.child(root, Manifest.DIR));
@@ -167,12 +198,20 @@ public final class IngestJob {
         known = known.unionByName(manifestHashes(spark, manifest, found.logs()));
       }
       var f = config.filter();
+      String table = partition == null ? INTEGRITY + "/" + DigestVerification.TABLE
+          : INTEGRITY + "/" + DigestVerification.TABLE + part;
+      String summaryFile = partition == null ? INTEGRITY + "/" + DigestVerification.SUMMARY
+          : INTEGRITY + "/summary" + part + "/" + DigestVerification.SUMMARY;
       integrity = DigestVerification.run(spark, found.digests(), found.logs(), known,
           keys, new DigestVerification.Scope(f.from(), f.to(), f.accounts(), f.regions(), run.deliveryToleranceMinutes()),
-          staging.path(INTEGRITY));
-      staging.replace(INTEGRITY);
+          staging.path(table), staging.path(summaryFile));
+      if (partition == null) {
+        staging.replace(INTEGRITY);
+      } else {
+        staging.replacePartitions(INTEGRITY + "/" + DigestVerification.TABLE).replacePartitions(INTEGRITY + "/summary");
+      }
       integrityFindings = DigestVerification.findings(
-          spark.read().schema(DigestVerification.VERIFICATION).parquet(Storage.child(staging.path(INTEGRITY), DigestVerification.TABLE)));
+          spark.read().schema(DigestVerification.VERIFICATION).parquet(staging.path(table)));
       System.err.print("ebaudit: " + integrity.describe());
     }
     if (manifest != null) {
@@ -193,9 +232,15 @@ public final class IngestJob {
         c.recordsRead(), c.recordsKept(), c.recordsDuplicate(), c.recordsQuarantined(), found.prefixesListed(),
         c.compressedBytes(), c.uncompressedBytes(),
         IngestSummary.rejectRatio(c.recordsRead(), c.recordsQuarantined(), c.filesQuarantined()),
-        config.maxRejectRatio(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, publishedEvents, staging.published(QUARANTINE), inc);
-    Storage.writeText(hadoop, staging.path(SUMMARY), summary.toJson());
-    staging.replace(SUMMARY);
+        config.maxRejectRatio(), (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+        manifest == null ? staging.published(EVENTS + part) : publishedEvents, staging.published(QUARANTINE + part), inc);
+    if (partition == null) {
+      Storage.writeText(hadoop, staging.path(SUMMARY), summary.toJson());
+      staging.replace(SUMMARY);
+    } else {
+      Storage.writeText(hadoop, staging.path(SUMMARIES + part + "/" + SUMMARY), summary.toJson());
+      staging.replacePartitions(SUMMARIES);
+    }
     spark.sparkContext().clearJobGroup();
     return new Staged(summary, events, integrity, integrityFindings);
   }

@@ -162,6 +162,42 @@ public class IncrementalIngestTest extends SparkSuite {
   }
 
   @Test
+  public void reportDatedRunsPublishTheirOwnPartitionsAndKeepTheMergedEventsApart() throws IOException {
+    SampleResult s = sample(tmp.newFolder("trail").toPath());
+    Path root = tmp.newFolder("weekly").toPath();
+    org.apache.hadoop.conf.Configuration hadoop = spark().sparkContext().hadoopConfiguration();
+    long total = 0;
+    for (String date : List.of("2026-11-17", "2026-11-19")) {
+      LocalDate to = LocalDate.parse(date);
+      IngestConfig config = IngestConfig.of(List.of(s.out().toString()), FROM, to, Set.of(), Set.of(), root.toString(),
+          1.0, Settings.defaults()).withRun(RunOptions.of(true, s.publicKeys().toString(), true, Settings.defaults()));
+      // What the weekly job does: stage ingest into the report date, add its own tables, commit once.
+      try (Staging staging = Staging.open(hadoop, root.toString())) {
+        IngestJob.Staged in = IngestJob.stage(spark(), config, staging, "report_date=" + date);
+        io.ebaudit.io.Tables.writeEvents(in.events().filter(col("event_date").leq(java.sql.Date.valueOf(to))),
+            staging.path("events/report_date=" + date));
+        staging.replacePartitions("events");
+        staging.commit("report_date=" + date);
+        total = in.summary().incremental().objectsListed();
+      }
+      assertThat(Staging.isCommitted(hadoop, root.toString(), "report_date=" + date)).isTrue();
+      assertThat(root.resolve("ingest-summary/report_date=" + date + "/ingest-summary.json")).exists();
+      assertThat(root.resolve("integrity/summary/report_date=" + date + "/summary.json")).exists();
+    }
+    // Both report dates are there, each complete; the cumulative table holds every object read once.
+    Dataset<Row> checks = spark().read().parquet(root.resolve("integrity/digest_verification").toString());
+    assertThat(checks.select("report_date").distinct().count()).isEqualTo(2);
+    assertThat(checks.filter(col("rule_id").isNotNull()).count()).isZero();
+    assertThat(spark().read().parquet(root.resolve("events").toString()).select("report_date").distinct().count())
+        .isEqualTo(2);
+    Path full = tmp.newFolder("full").toPath();
+    IngestJob.run(spark(), IngestConfig.of(List.of(s.out().toString()), FROM, LocalDate.parse("2026-11-19"), Set.of(),
+        Set.of(), full.toString(), 1.0, Settings.defaults()));
+    assertSameRows(events(full), spark().read().schema(EventSchema.EVENTS).parquet(root.resolve(IngestJob.STATE_EVENTS).toString()));
+    assertThat(total).isEqualTo(logFiles(s.out()).stream().filter(p -> !p.toString().contains("/2026/11/20/")).count());
+  }
+
+  @Test
   public void theManifestLearnsObjectsOnlyOnceTheirEventsAreCommitted() throws IOException {
     SampleResult s = sample(tmp.newFolder("trail").toPath());
     Path inc = tmp.newFolder("inc").toPath();
