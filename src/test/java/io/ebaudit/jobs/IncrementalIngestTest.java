@@ -122,6 +122,8 @@ public class IncrementalIngestTest extends SparkSuite {
     assertThat(second.incremental().objectsNew()).isEqualTo(later.size());
     assertThat(second.filesRead()).isEqualTo(later.size());
     assertThat(second.incremental().duplicatesAcrossRuns()).isPositive();
+    assertThat(IngestSummary.fromJson(Files.readString(inc.resolve("ingest-summary.json"))).incremental())
+        .isEqualTo(second.incremental());
 
     assertSameRows(events(full), events(inc));
     assertThat(events(inc).count()).isEqualTo(all.recordsKept());
