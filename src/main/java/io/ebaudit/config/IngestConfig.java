@@ -13,6 +13,7 @@ import java.util.Set;
  * @param filter accounts, regions and the inclusive date window (null dates: everything)
  * @param out the output root; {@code events/}, {@code quarantine/} and {@code ingest-summary.json} go below it
  * @param maxRejectRatio the run fails when the quarantined share is above this
+ * @param run digest verification and incremental reading ({@link RunOptions#defaults()}: neither)
  */
 public record IngestConfig(
     List<String> trails,
@@ -20,9 +21,16 @@ public record IngestConfig(
     String out,
     double maxRejectRatio,
     TrailReader.Options read,
-    int listingThreads) {
+    int listingThreads,
+    RunOptions run) {
+
+  public IngestConfig(List<String> trails, TrailDiscovery.Filter filter, String out, double maxRejectRatio,
+      TrailReader.Options read, int listingThreads) {
+    this(trails, filter, out, maxRejectRatio, read, listingThreads, RunOptions.defaults());
+  }
 
   public IngestConfig {
+    run = run == null ? RunOptions.defaults() : run;
     trails = List.copyOf(trails);
     if (trails.isEmpty()) {
       throw new IllegalArgumentException("Cannot ingest: at least one --trail is needed, got none");
@@ -48,6 +56,16 @@ public record IngestConfig(
     if (listingThreads < 1) {
       throw new IllegalArgumentException("Cannot ingest: listing threads must be at least 1, got " + listingThreads);
     }
+  }
+
+  /** This config with other run options. */
+  public IngestConfig withRun(RunOptions options) {
+    return new IngestConfig(trails, filter, out, maxRejectRatio, read, listingThreads, options);
+  }
+
+  /** This config writing to another output root. */
+  public IngestConfig withOut(String root) {
+    return new IngestConfig(trails, filter, root, maxRejectRatio, read, listingThreads, run);
   }
 
   /** Builds a config from command-line values and the layered settings. */

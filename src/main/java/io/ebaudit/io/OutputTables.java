@@ -118,7 +118,15 @@ public final class OutputTables {
       throw new IllegalArgumentException("Cannot open ebaudit outputs at a report date: no table has it (dates: "
           + allDates + "), got " + reportDate);
     }
-    LocalDate date = reportDate != null ? reportDate : allDates.isEmpty() ? null : allDates.last();
+    // The latest date whose publish committed (a date being published, or whose publish failed, is skipped).
+    LocalDate latest = null;
+    for (LocalDate d : allDates.descendingSet()) {
+      if (Staging.isCommitted(conf, qualified, ReportLayout.partition(d))) {
+        latest = d;
+        break;
+      }
+    }
+    LocalDate date = reportDate != null ? reportDate : latest != null ? latest : allDates.isEmpty() ? null : allDates.last();
     Map<String, Found> tables = new LinkedHashMap<>();
     Map<String, String> missing = new LinkedHashMap<>();
     for (Spec spec : SPECS) {

@@ -28,7 +28,11 @@ import org.apache.hadoop.fs.Path;
  *   <li>{@code S/export/<format>} → {@code R/export/<format>/report_date=D};
  *   <li>files directly in S ({@code ingest-summary.json}, {@code run.json}) → {@code R/run/report_date=D/}.
  * </ul>
- * Not atomic yet: each destination is replaced by a rename (on S3 a copy), one after the other.
+ * Atomic for readers that check the marker: every destination is first moved under a {@link Staging} folder
+ * of the root and then published by one {@link Staging#commit} that writes {@code _commits/report_date=D.json}
+ * last and rolls the moves back when one fails ({@link #isPublished}; {@code report} and the comparison with
+ * the previous week only take committed dates). On S3 a move is a copy: a reader that ignores the marker
+ * (Athena) can see a partition while it is being copied.
  */
 public final class PublishReportDate {
   private PublishReportDate() {}
@@ -46,21 +50,46 @@ public final class PublishReportDate {
    * @return the moves made, in order
    */
   public static List<Move> publish(Configuration conf, String staging, String root, LocalDate date, boolean wholeDate) {
+    String qroot = Storage.qualify(conf, root);
+    String marker = ReportLayout.partition(date);
+    List<Move> plan;
     try {
       Path s = new Path(staging);
       FileSystem fs = s.getFileSystem(conf);
-      List<Move> plan = plan(fs, s, root, date, wholeDate);
-      if (wholeDate) {
-        for (Path old : partitionsOf(fs, new Path(root), ReportLayout.partition(date), 0)) {
-          fs.delete(old, true);
-        }
-      }
-      for (Move m : plan) {
-        Path to = new Path(m.to());
-        fs.delete(to, true);
-        fs.mkdirs(to.getParent());
-        if (!fs.rename(new Path(m.from()), to)) {
-          throw new IOException("rename returned false");
+      plan = plan(fs, s, qroot, date, wholeDate);
+      // Each destination is staged under its final relative path, then one Staging commit publishes them
+      // all and writes the marker _commits/report_date=D.json (rolled back when a move fails).
+      try (Staging commit = Staging.open(conf, qroot)) {
+        try {
+          Set<String> destinations = new LinkedHashSet<>();
+          for (Move m : plan) {
+            String relative = m.to().substring(qroot.length() + 1);
+            Path to = new Path(commit.path(relative));
+            fs.mkdirs(to.getParent());
+            if (!fs.rename(new Path(m.from()), to)) {
+              throw new IOException("rename returned false for " + m.from());
+            }
+            commit.replace(relative);
+            destinations.add(new Path(m.to()).toString());
+          }
+          if (wholeDate) {
+            // A table the run no longer writes must not linger in this date: removed once the date commits.
+            Set<Path> stale = new LinkedHashSet<>();
+            for (Path old : partitionsOf(fs, new Path(qroot), marker, 0)) {
+              String o = old.toString();
+              if (destinations.stream().noneMatch(d -> d.equals(o) || d.startsWith(o + "/"))) {
+                stale.add(old);
+              }
+            }
+            commit.afterCommit(() -> {
+              for (Path old : stale) {
+                Storage.delete(conf, old.toString());
+              }
+            });
+          }
+          commit.commit(marker);
+        } catch (Exception e) {
+          throw commit.failed("report-date publish", e);
         }
       }
       fs.delete(s, true);
@@ -71,12 +100,20 @@ public final class PublishReportDate {
     }
   }
 
+  /** Whether report date {@code date} under {@code root} was published completely (its commit marker exists). */
+  public static boolean isPublished(Configuration conf, String root, LocalDate date) {
+    return Staging.isCommitted(conf, root, ReportLayout.partition(date));
+  }
+
   /** What {@link #publish} would move. */
   static List<Move> plan(FileSystem fs, Path staging, String root, LocalDate date, boolean wholeDate)
       throws IOException {
     List<Move> out = new ArrayList<>();
     for (FileStatus st : sorted(fs, staging)) {
       String name = st.getPath().getName();
+      if (name.startsWith("_") || name.startsWith(".")) {
+        continue; // the analyze run's own commit markers, manifest and scratch, never outputs
+      }
       if (st.isFile()) {
         out.add(new Move(st.getPath().toString(),
             Storage.child(ReportLayout.published(root, ReportLayout.RUN, date), name)));

@@ -78,7 +78,7 @@ public final class ReportLayout {
     };
   }
 
-  /** The report dates published under {@code root} (those with a {@code run/} partition), oldest first. */
+  /** The report dates published under {@code root} (a {@code run/} partition and a commit marker), oldest first. */
   public static List<LocalDate> dates(Configuration conf, String root) {
     Path runs = new Path(Storage.child(root, RUN));
     TreeSet<LocalDate> out = new TreeSet<>();
@@ -88,7 +88,11 @@ public final class ReportLayout {
         String n = st.getPath().getName();
         if (st.isDirectory() && n.startsWith(PARTITION + "=")) {
           try {
-            out.add(LocalDate.parse(n.substring(PARTITION.length() + 1)));
+            LocalDate d = LocalDate.parse(n.substring(PARTITION.length() + 1));
+            // Only dates whose publish committed: a date being published (or whose publish failed) is not one.
+            if (Staging.isCommitted(conf, root, partition(d))) {
+              out.add(d);
+            }
           } catch (DateTimeParseException ignored) {
             // not ours
           }

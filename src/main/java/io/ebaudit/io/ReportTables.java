@@ -46,8 +46,8 @@ public final class ReportTables {
   public static final String POLICIES = "permissions/policies";
   public static final String IMPACT = "impact";
   public static final String QUARANTINE = "quarantine";
-  /** A digest verification table, when a run wrote one; none does yet. */
-  public static final List<String> DIGEST = List.of("digest_verification", "digests");
+  /** The digest verification table, when the run verified digests ({@code --verify-digests}). */
+  public static final List<String> DIGEST = List.of("integrity/digest_verification");
   public static final String INGEST_SUMMARY = "ingest-summary.json";
   public static final String RUN_MANIFEST = "run.json";
 

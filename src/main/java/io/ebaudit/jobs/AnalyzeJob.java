@@ -14,6 +14,7 @@ import io.ebaudit.impact.Changes;
 import io.ebaudit.impact.Impact;
 import io.ebaudit.io.MetricStreams;
 import io.ebaudit.io.PlatformExports;
+import io.ebaudit.io.Staging;
 import io.ebaudit.io.Storage;
 import io.ebaudit.permissions.PermissionsJob;
 import io.ebaudit.platforms.PlatformCatalog;
@@ -110,8 +111,23 @@ public final class AnalyzeJob {
         ? spark.createDataFrame(List.of(), MetricStreams.METRICS)
         : MetricStreams.read(spark, metrics);
     Impact.Thresholds thresholds = withMetrics ? Impact.Thresholds.of(settings) : null;
-    IngestSummary summary = IngestJob.run(spark, ingest);
-    String out = Storage.qualify(spark.sparkContext().hadoopConfiguration(), ingest.out());
+    // Every table is written to a staging folder and published by one commit: a failed run leaves the
+    // previous outputs as they were (io.Staging).
+    try (Staging staging = Staging.open(spark.sparkContext().hadoopConfiguration(), ingest.out())) {
+      try {
+        return run(spark, staging, IngestJob.stage(spark, ingest, staging), ingest, catalog, metricRows, withMetrics,
+            thresholds, snapshots, iamExports, settings, asOf);
+      } catch (Exception e) {
+        throw staging.failed("analyze", e);
+      }
+    }
+  }
+
+  private static Result run(SparkSession spark, Staging staging, IngestJob.Staged ingested, IngestConfig ingest,
+      PlatformCatalog catalog, Dataset<Row> metricRows, boolean withMetrics, Impact.Thresholds thresholds,
+      List<String> snapshots, List<String> iamExports, Settings settings, LocalDate asOf) {
+    IngestSummary summary = ingested.summary();
+    String out = staging.dir();
     String metricsPath = Storage.child(out, "metrics");
     String impactPath = Storage.child(out, "impact");
     if (withMetrics) {
@@ -119,11 +135,14 @@ public final class AnalyzeJob {
       write(metricRows, metricsPath, false);
       metricRows = spark.read().schema(MetricStreams.METRICS).parquet(metricsPath);
     } else {
-      // Tables of an earlier run with metrics would no longer match this one's.
-      Storage.delete(spark.sparkContext().hadoopConfiguration(), metricsPath);
-      Storage.delete(spark.sparkContext().hadoopConfiguration(), impactPath);
+      // Tables of an earlier run with metrics would no longer match this one's: removed once it commits.
+      var conf = spark.sparkContext().hadoopConfiguration();
+      staging.afterCommit(() -> {
+        Storage.delete(conf, staging.published("metrics"));
+        Storage.delete(conf, staging.published("impact"));
+      });
     }
-    Dataset<Row> events = spark.read().schema(EventSchema.EVENTS).parquet(summary.eventsPath());
+    Dataset<Row> events = ingested.events();
 
     // Each stage reads the previous one's written table: Spark then plans small queries, not one
     // tree that repeats the whole pipeline in every branch (measured: 29 s of planning on the demo).
@@ -169,7 +188,8 @@ public final class AnalyzeJob {
     // suppressed the same way.
     PermissionsJob.Outcome permissions = PermissionsJob.runAll(spark, out, events,
         iamExports == null ? List.of() : iamExports);
-    findings = findings.unionByName(posture).unionByName(permissions.findings());
+    findings = findings.unionByName(posture).unionByName(permissions.findings())
+        .unionByName(ingested.integrityFindings());
     Dataset<Row> impact = withMetrics ? spark.read().schema(Impact.IMPACT).parquet(impactPath) : null;
     if (impact != null) {
       findings = findings.unionByName(RuleEngine.evaluateImpact(impact, RuleRegistry.all(), rules));
@@ -196,9 +216,10 @@ public final class AnalyzeJob {
         spark.read().schema(BeanstalkSchemas.CONFIG_CHANGES).parquet(Storage.child(out, "config_changes")).count(),
         spark.read().schema(BeanstalkSchemas.ENVIRONMENT_STATE).parquet(Storage.child(out, "environment_state"))
             .select("account_id", "aws_region", "environment_name").distinct().count(),
-        bySeverity, suppressed, out, catalog.source(), catalog.asOf(), postureFindings,
+        bySeverity, suppressed, staging.root(), catalog.source(), catalog.asOf(), postureFindings,
         permissions.principalsEvaluated(), permissionFindings, permissions.environments(),
         impact == null ? null : impactSummary(impact, thresholds, metricRows));
+    staging.replaceAllStaged().commit(IngestJob.MARKER);
     return result;
   }
 

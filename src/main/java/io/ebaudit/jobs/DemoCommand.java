@@ -78,6 +78,7 @@ public final class DemoCommand implements Callable<Integer> {
     say.println("  imds/                  IMDSv2 verdict per environment, from the metrics");
     say.println("  metrics/, impact/      the metrics read, and each change's health, 5xx and p99 before and after");
     say.println("  permissions/           usage, denied calls, verdicts, environment_roles, recommended policies");
+    say.println("  integrity/             CloudTrail digest verification (every log file against the signed digests)");
     say.println("  findings/parquet/      risky changes, posture and permissions (findings.csv and .jsonl are in report/)");
     say.println("  report/                the weekly report: index.html, summary.md, findings.csv, findings.jsonl");
     say.println("  export/asff/, ocsf/    the findings for Security Hub (BatchImportFindings) and OCSF");
@@ -91,7 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static final List<String> DEMO_OUTPUTS = List.of("events", "quarantine", "ingest-summary.json",
-      "beanstalk_events", "config_changes", "environment_state", "platforms", "coverage", "imds", "impact", "metrics",
+      "beanstalk_events", "config_changes", "environment_state", "platforms", "coverage", "imds", "impact", "metrics", "integrity", "_commits",
       "permissions", "findings", "report", "export", "run", "_staging");
 
   private static void deleteTree(Path dir) throws IOException {
@@ -114,7 +115,10 @@ public final class DemoCommand implements Callable<Integer> {
     WeeklyJob.Config config = new WeeklyJob.Config(List.of(trail.toAbsolutePath().toString()), Set.of(), Set.of(),
         List.of(), platformExports, iamExports,
         java.nio.file.Files.isDirectory(metrics) ? List.of(metrics.toAbsolutePath().toString()) : List.of(),
-        outputs.toAbsolutePath().toString(), reportDate, null);
+        outputs.toAbsolutePath().toString(), reportDate, null,
+        // The sample signs its digests with its own key and writes the matching list-public-keys export.
+        io.ebaudit.config.RunOptions.of(true, trail.resolve(TrailGenerator.PUBLIC_KEYS).toAbsolutePath().toString(),
+            false, st));
     return WeeklyJob.run(spark, config, st, java.time.Clock.systemUTC());
   }
 }

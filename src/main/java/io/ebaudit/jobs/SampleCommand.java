@@ -70,6 +70,10 @@ public final class SampleCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "Writer threads (default: cores, at most 4).")
   Integer threads;
 
+  @Option(names = "--tamper", split = ",", paramLabel = "KIND",
+      description = "Plant damage for integrity checks: delete-log, modify-log, add-log, delete-digest (default: none).")
+  List<String> tamper = new java.util.ArrayList<>();
+
   @Override
   public Integer call() {
     SampleSpec defaults = SampleSpec.defaults(out);
@@ -87,7 +91,8 @@ public final class SampleCommand implements Callable<Integer> {
             duplicateRatio,
             bucket,
             defaults.trailName(),
-            threads == null ? defaults.threads() : threads);
+            threads == null ? defaults.threads() : threads,
+            io.ebaudit.sample.Tamper.parse(tamper));
     try {
       SampleResult result = TrailGenerator.generate(spec);
       command.commandLine().getOut().println(result.summary());

@@ -56,8 +56,18 @@ public final class WeeklyCommand implements Callable<Integer> {
   String out;
 
   @Option(names = "--report-date", paramLabel = "DATE",
-      description = "Last day of the week (UTC, inclusive); default: today (UTC).")
-  LocalDate reportDate;
+      description = "Last day of the week (UTC, inclusive), e.g. 2026-11-29; or an instant (what EventBridge"
+          + " Scheduler passes, e.g. 2026-11-30T06:00:00Z): the last whole UTC day before it. Default: today (UTC).")
+  String reportDate;
+
+  @Option(names = "--verify-digests",
+      description = "Check the week's log files against CloudTrail's digest files: missing, altered or unlisted"
+          + " files and a broken chain become findings, and the report's data quality shows the result.")
+  boolean verifyDigests;
+
+  @Option(names = "--public-keys", paramLabel = "FILE",
+      description = "Output of aws cloudtrail list-public-keys: with --verify-digests, also checks each digest's signature.")
+  String publicKeys;
 
   @Option(names = "--fail-on", paramLabel = "SEVERITY",
       description = "Exit 3 when an open (unsuppressed) finding of this severity or higher exists: critical, high,"
@@ -77,7 +87,7 @@ public final class WeeklyCommand implements Callable<Integer> {
     Settings st = settings.load(spark.sparkContext().hadoopConfiguration());
     // A bad namespace, region or endpoint fails before any work.
     PublishMetricsOptions.Publisher publisher = publish.publisher(st);
-    WeeklyJob.Result r = WeeklyJob.run(spark, config(), st, Clock.systemUTC());
+    WeeklyJob.Result r = WeeklyJob.run(spark, config(st), st, Clock.systemUTC());
     int code = report(r, severity, spec.commandLine().getOut(), spec.commandLine().getErr());
     if (publisher != null && r.published()) {
       code = publisher.publish(spark,
@@ -87,9 +97,27 @@ public final class WeeklyCommand implements Callable<Integer> {
     return code;
   }
 
-  WeeklyJob.Config config() {
+  /** A day, or an instant meaning the last whole UTC day before it; null: the job's default (today). */
+  static LocalDate reportDate(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return LocalDate.parse(text.trim());
+    } catch (java.time.format.DateTimeParseException notADay) {
+      try {
+        return java.time.Instant.parse(text.trim()).atZone(java.time.ZoneOffset.UTC).toLocalDate().minusDays(1);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException("Cannot parse --report-date: expected a day like 2026-11-29 or an instant"
+            + " like 2026-11-30T06:00:00Z, got " + text);
+      }
+    }
+  }
+
+  WeeklyJob.Config config(Settings st) {
     return new WeeklyJob.Config(trails, new LinkedHashSet<>(accounts), new LinkedHashSet<>(regions), snapshots,
-        platforms, iam, metrics, out, reportDate, maxRejectRatio);
+        platforms, iam, metrics, out, reportDate(reportDate), maxRejectRatio,
+        io.ebaudit.config.RunOptions.of(verifyDigests, publicKeys, false, st));
   }
 
   /** Prints what a run did and returns its exit code. */

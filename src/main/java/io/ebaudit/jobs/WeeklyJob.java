@@ -31,10 +31,17 @@ import org.apache.spark.sql.SparkSession;
 public final class WeeklyJob {
   private WeeklyJob() {}
 
-  /** A weekly run's inputs. */
+  /** A weekly run's inputs; {@code run}: digest verification (incremental reading is not used by weekly). */
   public record Config(List<String> trails, Set<String> accounts, Set<String> regions, List<String> snapshots,
       List<String> platforms, List<String> iam, List<String> metrics, String out, LocalDate reportDate,
-      Double maxRejectRatio) {}
+      Double maxRejectRatio, io.ebaudit.config.RunOptions run) {
+    public Config(List<String> trails, Set<String> accounts, Set<String> regions, List<String> snapshots,
+        List<String> platforms, List<String> iam, List<String> metrics, String out, LocalDate reportDate,
+        Double maxRejectRatio) {
+      this(trails, accounts, regions, snapshots, platforms, iam, metrics, out, reportDate, maxRejectRatio,
+          io.ebaudit.config.RunOptions.defaults());
+    }
+  }
 
   /**
    * What a run did.
@@ -63,7 +70,7 @@ public final class WeeklyJob {
     Instant started = clock.instant();
 
     IngestConfig ingest = IngestConfig.of(c.trails(), from, date, c.accounts(), c.regions(), staging,
-        c.maxRejectRatio(), settings);
+        c.maxRejectRatio(), settings).withRun(c.run() == null ? io.ebaudit.config.RunOptions.defaults() : c.run());
     AnalyzeJob.Result a = AnalyzeJob.run(spark, ingest, c.snapshots(), c.platforms(), c.iam(), c.metrics(), settings, date);
     if (a.ingest().overThreshold()) {
       return new Result(a, a.ingest(), null, root, date, from, false, staging);

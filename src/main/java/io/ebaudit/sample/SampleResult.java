@@ -19,6 +19,7 @@ import java.util.List;
  * @param elapsed wall-clock time of the generation
  * @param iamFiles one {@code get-account-authorization-details} export per account, under
  *                 {@code out/iam/} (beside {@code AWSLogs/}), in account order
+ * @param tampered what {@link SampleSpec#tamper()} planted: the object (key below {@code out}) per kind
  */
 public record SampleResult(
     Path out,
@@ -31,7 +32,17 @@ public record SampleResult(
     long uncompressedBytes,
     long compressedBytes,
     Duration elapsed,
-    List<Path> iamFiles) {
+    List<Path> iamFiles,
+    java.util.Map<Tamper, String> tampered) {
+
+  public SampleResult {
+    tampered = tampered == null ? java.util.Map.of() : java.util.Map.copyOf(tampered);
+  }
+
+  /** The {@code list-public-keys} export of the key that signed the digests. */
+  public Path publicKeys() {
+    return out.resolve(TrailGenerator.PUBLIC_KEYS);
+  }
 
   /** The folder holding {@link #iamFiles()}: what {@code analyze --iam} takes. */
   public Path iamDir() {
@@ -51,7 +62,7 @@ public record SampleResult(
         "Wrote a synthetic CloudTrail archive to %s: %,d log files, %,d digest files and %,d other"
             + " files for accounts %s; %,d events (%,d delivered twice), %,d bytes of JSON"
             + " (%.1f MB), %,d bytes on disk (%.1f MB compressed) in %.1f s (%.1f MB/s of JSON);"
-            + " %d IAM authorization-details exports in %s.",
+            + " %d IAM authorization-details exports in %s; digests signed with the sample key in %s%s.",
         out.resolve("AWSLogs"),
         logFiles,
         digestFiles,
@@ -66,6 +77,8 @@ public record SampleResult(
         secs,
         secs <= 0 ? 0.0 : uncompressedBytes / 1048576.0 / secs,
         iamFiles.size(),
-        iamDir());
+        iamDir(),
+        publicKeys(),
+        tampered.isEmpty() ? "" : "; TAMPERED (for integrity checks): " + tampered);
   }
 }

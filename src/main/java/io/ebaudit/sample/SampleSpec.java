@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * @param bucket bucket name written into digest files
  * @param trailName trail name used in digest file names
  * @param threads worker threads for writing log files; does not change the output
+ * @param tamper damage to plant after writing a correct trail ({@link Tamper}); empty for an intact trail
  */
 public record SampleSpec(
     Path out,
@@ -36,7 +37,16 @@ public record SampleSpec(
     double duplicateRatio,
     String bucket,
     String trailName,
-    int threads) {
+    int threads,
+    java.util.Set<Tamper> tamper) {
+
+  /** An intact trail (no {@link Tamper}). */
+  public SampleSpec(Path out, int accounts, List<String> regions, LocalDate from, int days, long seed,
+      long targetSizeBytes, String organizationId, double duplicateRatio, String bucket, String trailName,
+      int threads) {
+    this(out, accounts, regions, from, days, seed, targetSizeBytes, organizationId, duplicateRatio, bucket,
+        trailName, threads, java.util.Set.of());
+  }
 
   public static final String DEFAULT_BUCKET = "ebaudit-sample-trail";
   public static final String DEFAULT_TRAIL = "management-events";
@@ -93,6 +103,8 @@ public record SampleSpec(
     if (threads < 1 || threads > 64) {
       throw invalid("threads must be between 1 and 64", threads);
     }
+    tamper = tamper == null || tamper.isEmpty() ? java.util.Set.of()
+        : java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(tamper));
   }
 
   /** The defaults of {@code ebaudit sample}: 3 accounts, 2 regions, the last 7 days, seed 42, demo size. */
@@ -114,52 +126,57 @@ public record SampleSpec(
 
   public SampleSpec withAccounts(int n) {
     return new SampleSpec(out, n, regions, from, days, seed, targetSizeBytes, organizationId,
-        duplicateRatio, bucket, trailName, threads);
+        duplicateRatio, bucket, trailName, threads, tamper);
   }
 
   public SampleSpec withRegions(List<String> r) {
     return new SampleSpec(out, accounts, r, from, days, seed, targetSizeBytes, organizationId,
-        duplicateRatio, bucket, trailName, threads);
+        duplicateRatio, bucket, trailName, threads, tamper);
   }
 
   public SampleSpec withWindow(LocalDate start, int numberOfDays) {
     return new SampleSpec(out, accounts, regions, start, numberOfDays, seed, targetSizeBytes,
-        organizationId, duplicateRatio, bucket, trailName, threads);
+        organizationId, duplicateRatio, bucket, trailName, threads, tamper);
   }
 
   public SampleSpec withSeed(long s) {
     return new SampleSpec(out, accounts, regions, from, days, s, targetSizeBytes, organizationId,
-        duplicateRatio, bucket, trailName, threads);
+        duplicateRatio, bucket, trailName, threads, tamper);
   }
 
   public SampleSpec withTargetSizeBytes(long bytes) {
     return new SampleSpec(out, accounts, regions, from, days, seed, bytes, organizationId,
-        duplicateRatio, bucket, trailName, threads);
+        duplicateRatio, bucket, trailName, threads, tamper);
   }
 
   public SampleSpec withOrganizationId(String orgId) {
     return new SampleSpec(out, accounts, regions, from, days, seed, targetSizeBytes, orgId,
-        duplicateRatio, bucket, trailName, threads);
+        duplicateRatio, bucket, trailName, threads, tamper);
   }
 
   public SampleSpec withDuplicateRatio(double ratio) {
     return new SampleSpec(out, accounts, regions, from, days, seed, targetSizeBytes,
-        organizationId, ratio, bucket, trailName, threads);
+        organizationId, ratio, bucket, trailName, threads, tamper);
   }
 
   public SampleSpec withBucket(String b) {
     return new SampleSpec(out, accounts, regions, from, days, seed, targetSizeBytes,
-        organizationId, duplicateRatio, b, trailName, threads);
+        organizationId, duplicateRatio, b, trailName, threads, tamper);
   }
 
   public SampleSpec withThreads(int n) {
     return new SampleSpec(out, accounts, regions, from, days, seed, targetSizeBytes,
-        organizationId, duplicateRatio, bucket, trailName, n);
+        organizationId, duplicateRatio, bucket, trailName, n, tamper);
   }
 
   public SampleSpec withOut(Path dir) {
     return new SampleSpec(dir, accounts, regions, from, days, seed, targetSizeBytes,
-        organizationId, duplicateRatio, bucket, trailName, threads);
+        organizationId, duplicateRatio, bucket, trailName, threads, tamper);
+  }
+
+  public SampleSpec withTamper(java.util.Set<Tamper> t) {
+    return new SampleSpec(out, accounts, regions, from, days, seed, targetSizeBytes,
+        organizationId, duplicateRatio, bucket, trailName, threads, t);
   }
 
   /**

@@ -41,15 +41,21 @@ import java.util.zip.GZIPOutputStream;
  * <p>Output is a pure function of the {@link SampleSpec}: every log file draws from its own RNG
  * seeded from (seed, account, region, period), so the thread count never changes a byte.
  *
- * <p>Digest signatures cannot be real (they need AWS's private key, and AWS keeps the signature
- * of a digest in S3 object metadata). {@code previousDigestSignature} is the fixed, obviously fake
- * hex {@link #FAKE_SIGNATURE}; hashes and the chain are real and verify.
+ * <p>Digests are signed as CloudTrail signs them ({@link io.ebaudit.integrity.DigestSignature}), with
+ * the sample's own RSA key ({@link SampleKeys}, derived from the seed) instead of AWS's; its
+ * {@code list-public-keys} export is written beside {@code AWSLogs/} ({@link #PUBLIC_KEYS}). S3 keeps a
+ * digest's own signature in the object's {@code x-amz-meta-signature} metadata, which a local folder cannot
+ * hold: each signature is repeated as {@code previousDigestSignature} in the next digest, as on S3, and all
+ * of them are listed in {@link #DIGEST_SIGNATURES} (key, signature) for an upload that sets the metadata.
+ * {@link SampleSpec#tamper()} plants a deletion or modification after the trail is written.
  */
 public final class TrailGenerator {
   private TrailGenerator() {}
 
-  /** Stands in for an RSA signature: 512 hex digits of {@code 0badc0de}. */
-  public static final String FAKE_SIGNATURE = "0badc0de".repeat(64);
+  /** Beside {@code AWSLogs/}: the {@code aws cloudtrail list-public-keys} export of the sample's key. */
+  public static final String PUBLIC_KEYS = "public-keys.json";
+  /** Beside {@code AWSLogs/}: one JSON line per digest, {@code {"key", "signature", "signature_algorithm"}}. */
+  public static final String DIGEST_SIGNATURES = "digest-signatures.jsonl";
 
   static final int PERIOD = 300;
   static final int PERIODS_PER_DAY = 86400 / PERIOD;
@@ -185,17 +191,39 @@ public final class TrailGenerator {
       totals[2] += size;
     }
     long digests = 0;
-    for (long size : plan.writeDigests(files)) {
+    List<String[]> written = new ArrayList<>();
+    for (long size : plan.writeDigests(files, written)) {
       digests++;
       totals[2] += size;
     }
+    writeSignatures(spec, written);
+    Map<Tamper, String> tampered = new Tampering(spec, files, written).apply();
     List<Path> iam = IamSample.write(spec, world);
     writeMetrics(spec, world);
     BeanstalkMetrics.write(spec, world, scripted);
     PlatformSample.write(spec, world);
     List<String> ids = world.accounts.stream().map(World.Account::id).toList();
     return new SampleResult(spec.out(), ids, files.size(), digests, other, totals[0], dups.size(),
-        totals[1], totals[2], Duration.ofNanos(System.nanoTime() - t0), iam);
+        totals[1], totals[2], Duration.ofNanos(System.nanoTime() - t0), iam, tampered);
+  }
+
+  /** The public key export and the digests' signatures, beside {@code AWSLogs/}. */
+  private static void writeSignatures(SampleSpec spec, List<String[]> digests) throws IOException {
+    SampleKeys keys = SampleKeys.forSeed(spec.seed());
+    Files.writeString(spec.out().resolve(PUBLIC_KEYS),
+        keys.export(spec.from().minusDays(30), spec.from().plusDays(spec.days() + 365L)), StandardCharsets.UTF_8);
+    StringWriter w = new StringWriter();
+    for (String[] d : digests) {
+      try (JsonGenerator g = JSON.createGenerator(w)) {
+        g.writeStartObject();
+        g.writeStringField("key", d[0]);
+        g.writeStringField("signature", d[1]);
+        g.writeStringField("signature_algorithm", io.ebaudit.integrity.DigestSignature.ALGORITHM);
+        g.writeEndObject();
+      }
+      w.write('\n');
+    }
+    Files.writeString(spec.out().resolve(DIGEST_SIGNATURES), w.toString(), StandardCharsets.UTF_8);
   }
 
   /** One written log file, for the digests. */
@@ -474,10 +502,14 @@ public final class TrailGenerator {
       return r;
     }
 
-    /** Hourly digests per account and region, chained, listing every log file by delivery time. */
-    List<Long> writeDigests(List<FileInfo> files) throws IOException {
+    /**
+     * Hourly digests per account and region, chained, listing every log file by delivery time, signed;
+     * adds {key, signature, digest end time} of each to {@code written}, in chain order.
+     */
+    List<Long> writeDigests(List<FileInfo> files, List<String[]> written) throws IOException {
       List<Long> sizes = new ArrayList<>();
-      String fingerprint = Ids.hex(new SplittableRandom(Mix.of(spec.seed(), 4)), 32);
+      SampleKeys keys = SampleKeys.forSeed(spec.seed());
+      String fingerprint = keys.fingerprint();
       long windowEnd = start + spec.days() * 86400L;
       for (int a = 0; a < spec.accounts(); a++) {
         String acct = world.accounts.get(a).id();
@@ -494,6 +526,7 @@ public final class TrailGenerator {
           long offset = 60 + Math.floorMod(Mix.of(spec.seed(), 3, a, ri), 2400L);
           String prevKey = null;
           String prevHash = null;
+          String prevSignature = null;
           int next = 0;
           for (long ds = start - 3600 + offset; ds <= last; ds += 3600) {
             long de = ds + 3600;
@@ -504,15 +537,20 @@ public final class TrailGenerator {
             String key = prefix(acct) + "/CloudTrail-Digest/" + region + "/" + Ids.dayPath(de) + "/"
                 + acct + "_CloudTrail-Digest_" + region + "_" + spec.trailName() + "_" + region
                 + "_" + Ids.digestStamp(de) + ".json.gz";
-            byte[] body = digestJson(acct, ds, de, key, fingerprint, prevKey, prevHash, in);
+            byte[] body = digestJson(acct, ds, de, key, fingerprint, prevKey, prevHash, prevSignature, in);
             Path path = spec.out().resolve(key);
             Files.createDirectories(path.getParent());
             try (OutputStream o = gzip(path)) {
               o.write(body);
             }
             sizes.add(Files.size(path));
+            String hash = sha256(body);
+            String signature = keys.sign(io.ebaudit.integrity.DigestSignature.signingString(
+                Ids.iso(de), spec.bucket(), key, hash, prevSignature));
+            written.add(new String[] {key, signature, Ids.iso(de)});
             prevKey = key;
-            prevHash = sha256(body);
+            prevHash = hash;
+            prevSignature = signature;
           }
         }
       }
@@ -520,7 +558,7 @@ public final class TrailGenerator {
     }
 
     private byte[] digestJson(String acct, long ds, long de, String key, String fingerprint,
-        String prevKey, String prevHash, List<FileInfo> in) throws IOException {
+        String prevKey, String prevHash, String prevSignature, List<FileInfo> in) throws IOException {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(512 + in.size() * 400);
       long oldest = Long.MAX_VALUE;
       long newest = Long.MIN_VALUE;
@@ -543,7 +581,7 @@ public final class TrailGenerator {
         g.writeStringField("previousDigestS3Object", prevKey);
         g.writeStringField("previousDigestHashValue", prevHash);
         g.writeStringField("previousDigestHashAlgorithm", prevKey == null ? null : "SHA-256");
-        g.writeStringField("previousDigestSignature", prevKey == null ? null : FAKE_SIGNATURE);
+        g.writeStringField("previousDigestSignature", prevSignature);
         g.writeArrayFieldStart("logFiles");
         for (FileInfo f : in) {
           g.writeStartObject();

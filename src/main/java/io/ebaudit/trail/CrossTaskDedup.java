@@ -29,6 +29,18 @@ import org.apache.spark.sql.expressions.WindowSpec;
 final class CrossTaskDedup {
   private CrossTaskDedup() {}
 
+  /**
+   * One row per {@code event_id}, chosen as the read tasks choose: an UPDATED_DATA copy first, then the
+   * latest delivery, then the path. The incremental merge uses the same choice, so merging runs gives the
+   * table a single run over the same objects gives.
+   */
+  static Dataset<Row> keepOne(Dataset<Row> events) {
+    WindowSpec newestFirst = Window.partitionBy("event_id").orderBy(
+        org.apache.spark.sql.functions.when(col("addendum.reason").equalTo("UPDATED_DATA"), 0).otherwise(1).asc(),
+        regexp_extract(col("source_object"), TrailReader.DELIVERY.pattern(), 1).desc(), col("source_object").asc());
+    return events.withColumn("_copy", row_number().over(newestFirst)).filter(col("_copy").equalTo(1)).drop("_copy");
+  }
+
   /** Returns how many rows were removed. */
   static long run(SparkSession spark, String eventsPath) {
     Dataset<Row> events = spark.read().schema(EventSchema.EVENTS).parquet(eventsPath);
@@ -42,12 +54,7 @@ final class CrossTaskDedup {
     }
     Dataset<Row> affected = events.filter(col("event_date").isin(days.toArray()));
     long before = affected.count();
-    // As in the tasks: an UPDATED_DATA copy first, then the latest delivery, then the path.
-    WindowSpec newestFirst = Window.partitionBy("event_id").orderBy(
-        org.apache.spark.sql.functions.when(col("addendum.reason").equalTo("UPDATED_DATA"), 0).otherwise(1).asc(),
-        regexp_extract(col("source_object"), TrailReader.DELIVERY.pattern(), 1).desc(), col("source_object").asc());
-    Dataset<Row> kept = affected.withColumn("_copy", row_number().over(newestFirst))
-        .filter(col("_copy").equalTo(1)).drop("_copy");
+    Dataset<Row> kept = keepOne(affected);
     Path root = new Path(eventsPath);
     Path staging = new Path(root.getParent(), "_" + root.getName() + "_dedup");
     Tables.writeEvents(kept, staging.toString());

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * {@code ingest-summary.json}: the account of one ingest. Files: {@code files_listed = files_read +
  * files_skipped}; {@code files_quarantined} counts read files with a file-level problem. Records:
- * {@code records_read = records_kept + records_duplicate + records_quarantined}.
+ * {@code records_read = records_kept + records_duplicate + records_quarantined}. In an incremental run the
+ * counts are those of the new objects read, and {@code incremental} tells how they were merged.
  */
 @JsonPropertyOrder(alphabetic = false)
 public record IngestSummary(
@@ -34,7 +35,34 @@ public record IngestSummary(
     @JsonProperty("listing_seconds") double listingSeconds,
     @JsonProperty("read_seconds") double readSeconds,
     @JsonProperty("events_path") String eventsPath,
-    @JsonProperty("quarantine_path") String quarantinePath) {
+    @JsonProperty("quarantine_path") String quarantinePath,
+    @JsonProperty("incremental") Incremental incremental) {
+
+  /**
+   * How an incremental run merged: objects in the window, already read (in the manifest), read now; the
+   * event days rewritten; rows of those days before, read now, and after the merge.
+   */
+  public record Incremental(
+      @JsonProperty("run_id") String runId,
+      @JsonProperty("objects_listed") long objectsListed,
+      @JsonProperty("objects_known") long objectsKnown,
+      @JsonProperty("objects_new") long objectsNew,
+      @JsonProperty("days_rewritten") List<String> daysRewritten,
+      @JsonProperty("rows_before") long rowsBefore,
+      @JsonProperty("rows_new") long rowsNew,
+      @JsonProperty("rows_after") long rowsAfter,
+      @JsonProperty("duplicates_across_runs") long duplicatesAcrossRuns,
+      @JsonProperty("manifest") String manifest) {}
+
+  public IngestSummary(List<String> trails, String from, String to, long filesListed, long filesRead, long filesSkipped,
+      Map<String, Long> filesSkippedByReason, long filesQuarantined, long recordsRead, long recordsKept,
+      long recordsDuplicate, long recordsQuarantined, long prefixesListed, long compressedBytes, long uncompressedBytes,
+      double rejectRatio, double maxRejectRatio, double listingSeconds, double readSeconds, String eventsPath,
+      String quarantinePath) {
+    this(trails, from, to, filesListed, filesRead, filesSkipped, filesSkippedByReason, filesQuarantined, recordsRead,
+        recordsKept, recordsDuplicate, recordsQuarantined, prefixesListed, compressedBytes, uncompressedBytes, rejectRatio,
+        maxRejectRatio, listingSeconds, readSeconds, eventsPath, quarantinePath, null);
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -66,6 +94,14 @@ public record IngestSummary(
 
   /** A few lines for a terminal. */
   public String describe() {
+    String inc = incremental == null ? "" : String.format("%nincremental: %,d objects in the window, %,d read before,"
+            + " %,d new; %,d event days rewritten (%,d rows before, %,d new, %,d after, %,d duplicates across runs)",
+        incremental.objectsListed(), incremental.objectsKnown(), incremental.objectsNew(), incremental.daysRewritten().size(),
+        incremental.rowsBefore(), incremental.rowsNew(), incremental.rowsAfter(), incremental.duplicatesAcrossRuns());
+    return base() + inc;
+  }
+
+  private String base() {
     return String.format(
         "files: %,d listed, %,d read, %,d skipped %s, %,d quarantined%n"
             + "records: %,d read, %,d kept, %,d duplicate, %,d quarantined (reject ratio %.4f, limit %.4f)%n"

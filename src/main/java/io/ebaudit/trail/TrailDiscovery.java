@@ -53,8 +53,19 @@ public final class TrailDiscovery {
     }
   }
 
-  /** The log objects to read, and what was passed over, by reason. */
-  public record Result(List<LogObject> logs, Map<String, Long> skippedByReason, long prefixesListed) {
+  /**
+   * The log objects to read, and what was passed over, by reason. {@code digests} holds the
+   * {@code CloudTrail-Digest/} objects when the discovery was asked to keep them ({@link #keepDigests}),
+   * else it is empty; they are counted as skipped either way. With a date window the day after it is
+   * listed for digests too (the first digest after midnight lists the last files of the window's last
+   * day); those are in {@code digests} but not in the counts.
+   */
+  public record Result(List<LogObject> logs, Map<String, Long> skippedByReason, long prefixesListed,
+      List<LogObject> digests) {
+    public Result(List<LogObject> logs, Map<String, Long> skippedByReason, long prefixesListed) {
+      this(logs, skippedByReason, prefixesListed, List.of());
+    }
+
     public long filesSkipped() {
       return skippedByReason.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -74,18 +85,26 @@ public final class TrailDiscovery {
     private final String dir;
     private final String name;
     private final long size;
+    // Last-Modified on S3: an overwritten object always gets a new one (the incremental manifest's key).
+    private final long modified;
 
     public LogObject(String path, long size) {
+      this(path, size, 0L);
+    }
+
+    public LogObject(String path, long size, long modified) {
       int slash = path.lastIndexOf('/');
       this.dir = slash < 0 ? "" : path.substring(0, slash);
       this.name = slash < 0 ? path : path.substring(slash + 1);
       this.size = size;
+      this.modified = modified;
     }
 
-    LogObject(String dir, String name, long size) {
+    LogObject(String dir, String name, long size, long modified) {
       this.dir = dir;
       this.name = name;
       this.size = size;
+      this.modified = modified;
     }
 
     public String path() {
@@ -100,9 +119,15 @@ public final class TrailDiscovery {
       return size;
     }
 
+    /** The object's modification time (epoch millis), 0 when unknown. */
+    public long modified() {
+      return modified;
+    }
+
     @Override
     public boolean equals(Object o) {
-      return o instanceof LogObject l && l.dir.equals(dir) && l.name.equals(name) && l.size == size;
+      return o instanceof LogObject l && l.dir.equals(dir) && l.name.equals(name) && l.size == size
+          && l.modified == modified;
     }
 
     @Override
@@ -128,6 +153,8 @@ public final class TrailDiscovery {
   private final PrintStream progress;
 
   private final ConcurrentLinkedQueue<LogObject> logs = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<LogObject> digests = new ConcurrentLinkedQueue<>();
+  private volatile boolean keepDigests;
   private final Map<String, AtomicLong> skipped = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong prefixes = new AtomicLong();
   private final Map<String, String> dirs = new java.util.concurrent.ConcurrentHashMap<>();
@@ -138,6 +165,12 @@ public final class TrailDiscovery {
     this.filter = filter;
     this.threads = Math.max(1, threads);
     this.progress = progress;
+  }
+
+  /** Also keep the digest objects listed (for log file integrity checks) in {@link Result#digests()}. */
+  public TrailDiscovery keepDigests() {
+    this.keepDigests = true;
+    return this;
   }
 
   /**
@@ -167,7 +200,10 @@ public final class TrailDiscovery {
     Map<String, Long> skippedCounts = new TreeMap<>();
     skipped.forEach((k, v) -> skippedCounts.put(k, v.get()));
     report(true);
-    return new Result(Collections.unmodifiableList(sorted), skippedCounts, prefixes.get());
+    List<LogObject> digestList = new ArrayList<>(digests);
+    digestList.sort((a, b) -> a.path().compareTo(b.path()));
+    return new Result(Collections.unmodifiableList(sorted), skippedCounts, prefixes.get(),
+        Collections.unmodifiableList(digestList));
   }
 
   private void discoverRoot(String root, ExecutorService pool, List<Future<?>> work) {
@@ -336,8 +372,12 @@ public final class TrailDiscovery {
     if (filter.from() != null) {
       // Never list more than the window: one prefix per day, straight to it.
       for (LocalDate d = filter.from(); !d.isAfter(filter.to()); d = d.plusDays(1)) {
-        Path day = new Path(region, String.format("%04d/%02d/%02d", d.getYear(), d.getMonthValue(), d.getDayOfMonth()));
+        Path day = new Path(region, dayPath(d));
         submit(pool, work, () -> listDay(fs, day, reason));
+      }
+      if (keepDigests && SKIP_DIGEST.equals(reason)) {
+        Path after = new Path(region, dayPath(filter.to().plusDays(1)));
+        submit(pool, work, () -> listDigestsOnly(fs, after));
       }
       return;
     }
@@ -366,6 +406,33 @@ public final class TrailDiscovery {
     }
   }
 
+  private static String dayPath(LocalDate d) {
+    return String.format("%04d/%02d/%02d", d.getYear(), d.getMonthValue(), d.getDayOfMonth());
+  }
+
+  /** The day after the window: its digests are kept, not counted (nothing else there is read). */
+  private void listDigestsOnly(FileSystem fs, Path day) {
+    FileStatus[] files;
+    try {
+      files = fs.listStatus(day);
+    } catch (FileNotFoundException e) {
+      return;
+    } catch (IOException e) {
+      throw failure(day, e);
+    }
+    prefixes.incrementAndGet();
+    for (FileStatus f : files) {
+      if (f.isFile() && f.getLen() > 0) {
+        digests.add(object(f));
+      }
+    }
+  }
+
+  private LogObject object(FileStatus f) {
+    String dir = f.getPath().getParent().toString();
+    return new LogObject(dirs.computeIfAbsent(dir, d -> d), f.getPath().getName(), f.getLen(), f.getModificationTime());
+  }
+
   private void listDay(FileSystem fs, Path day, String reason) {
     FileStatus[] files;
     try {
@@ -383,6 +450,9 @@ public final class TrailDiscovery {
       }
       if (reason != null) {
         skip(reason);
+        if (keepDigests && SKIP_DIGEST.equals(reason) && f.getLen() > 0) {
+          digests.add(object(f));
+        }
       } else {
         classifyLog(f);
       }
@@ -408,6 +478,9 @@ public final class TrailDiscovery {
     String p = f.getPath().toString();
     if (p.contains("/CloudTrail-Digest/") || p.contains("_CloudTrail-Digest_")) {
       skip(SKIP_DIGEST);
+      if (keepDigests && f.getLen() > 0) {
+        digests.add(object(f));
+      }
     } else if (p.contains("/CloudTrail-Insight/")) {
       skip(SKIP_INSIGHT);
     } else {
@@ -424,8 +497,7 @@ public final class TrailDiscovery {
     } else if (f.getLen() == 0) {
       skip(SKIP_EMPTY);
     } else {
-      String dir = f.getPath().getParent().toString();
-      logs.add(new LogObject(dirs.computeIfAbsent(dir, d -> d), name, f.getLen()));
+      logs.add(object(f));
     }
   }
 

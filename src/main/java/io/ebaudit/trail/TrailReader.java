@@ -62,6 +62,11 @@ import org.apache.spark.util.SerializableConfiguration;
  * however often a task is retried; quarantine rows go to a side file per task attempt, and only the
  * attempts Spark kept are published. Hence {@link #events()} must be evaluated exactly once (by the
  * writer), then {@link #finish} called.
+ *
+ * <p>Planned with a hash folder, each task also records the SHA-256 of every file's uncompressed content
+ * (what a CloudTrail digest lists) in side files published the same way: JSON lines of
+ * {@link #HASHES} ({@code path}, {@code size}, {@code sha256}, and {@code problem} when the file could not be
+ * decompressed or was over the size limit, then without a hash). The files are read once for both.
  */
 public final class TrailReader {
 
@@ -84,34 +89,51 @@ public final class TrailReader {
   /** One read task (on the driver): files in the order they are read, and whether a group was split into it. */
   record Bin(List<LogObject> files, boolean split) {}
 
-  static final Pattern DELIVERY = Pattern.compile("_(\\d{8}T\\d{4}Z)_");
+  public static final Pattern DELIVERY = Pattern.compile("_(\\d{8}T\\d{4}Z)_");
+
+  /** The hash side output: one JSON line per file read. */
+  public static final org.apache.spark.sql.types.StructType HASHES = new org.apache.spark.sql.types.StructType()
+      .add("path", org.apache.spark.sql.types.DataTypes.StringType, false)
+      .add("size", org.apache.spark.sql.types.DataTypes.LongType, false)
+      .add("sha256", org.apache.spark.sql.types.DataTypes.StringType, true)
+      .add("problem", org.apache.spark.sql.types.DataTypes.StringType, true);
 
   private final SparkSession spark;
   private final List<Bin> bins;
   private final Options options;
   private final String quarantineDir;
+  private final String hashDir;
   private final Map<String, LongAccumulator> counters = new LinkedHashMap<>();
   private final CollectionAccumulator<String> sideFiles;
+  private final CollectionAccumulator<String> hashFiles;
   private boolean evaluated;
 
   private static final String[] COUNTERS = {"files_read", "files_quarantined", "records_read", "records_parsed",
       "records_quarantined", "records_duplicate", "compressed_bytes", "uncompressed_bytes", "update_conflicts"};
 
-  private TrailReader(SparkSession spark, List<Bin> bins, Options options, String quarantineDir) {
+  private TrailReader(SparkSession spark, List<Bin> bins, Options options, String quarantineDir, String hashDir) {
     this.spark = spark;
     this.bins = bins;
     this.options = options;
     this.quarantineDir = quarantineDir;
+    this.hashDir = hashDir;
     for (String c : COUNTERS) {
       counters.put(c, spark.sparkContext().longAccumulator("ebaudit." + c));
     }
     this.sideFiles = spark.sparkContext().collectionAccumulator("ebaudit.quarantine_files");
+    this.hashFiles = spark.sparkContext().collectionAccumulator("ebaudit.hash_files");
   }
 
   /** Plans the read of {@code logs}; quarantine files go to {@code quarantineDir}. Nothing runs yet. */
   public static TrailReader plan(SparkSession spark, List<LogObject> logs, Options options, String quarantineDir) {
+    return plan(spark, logs, options, quarantineDir, null);
+  }
+
+  /** As {@link #plan(SparkSession, List, Options, String)}, recording each file's hash in {@code hashDir} (null: none). */
+  public static TrailReader plan(SparkSession spark, List<LogObject> logs, Options options, String quarantineDir,
+      String hashDir) {
     int cores = Math.max(1, spark.sparkContext().defaultParallelism());
-    return new TrailReader(spark, pack(logs, options, cores), options, quarantineDir);
+    return new TrailReader(spark, pack(logs, options, cores), options, quarantineDir, hashDir);
   }
 
   /** The events, deduplicated, {@link EventSchema#EVENTS}. Evaluate exactly once. */
@@ -126,12 +148,14 @@ public final class TrailReader {
     ActionMapper actions = ActionMapper.standard();
     Options opts = options;
     String side = quarantineDir;
+    String hashes = hashDir;
     LongAccumulator[] acc = counters.values().toArray(LongAccumulator[]::new);
     CollectionAccumulator<String> files = sideFiles;
+    CollectionAccumulator<String> hashOut = hashFiles;
     // Only the file lists travel: Spark's Kryo cannot build records.
     List<List<LogObject>> work = bins.stream().map(b -> (List<LogObject>) new ArrayList<>(b.files())).toList();
     JavaRDD<InternalRow> rows = jsc.parallelize(work, Math.max(1, work.size()))
-        .mapPartitions(it -> new BinReader(it, conf.value().value(), actions, opts, side, acc, files));
+        .mapPartitions(it -> new BinReader(it, conf.value().value(), actions, opts, side, acc, files, hashes, hashOut));
     // Public in bytecode though private[sql] in Scala: the one way to hand Spark rows it need not convert.
     return spark.internalCreateDataFrame(rows.rdd(), EventSchema.EVENTS, false);
   }
@@ -145,7 +169,10 @@ public final class TrailReader {
     if (!evaluated) {
       throw new IllegalStateException("Cannot finish a read whose events were never written");
     }
-    publishQuarantine();
+    publishSideFiles(quarantineDir, sideFiles, "quarantine");
+    if (hashDir != null) {
+      publishSideFiles(hashDir, hashFiles, "file hashes");
+    }
     long[] t = counters.values().stream().mapToLong(LongAccumulator::value).toArray();
     long filesRead = t[0], filesQuarantined = t[1], recordsRead = t[2], parsed = t[3], quarantined = t[4];
     long duplicate = t[5];
@@ -165,16 +192,16 @@ public final class TrailReader {
   }
 
   /** Moves the kept attempts' files to {@code part-NNNNN.jsonl}; deletes those of failed attempts. */
-  private void publishQuarantine() {
+  private void publishSideFiles(String folder, CollectionAccumulator<String> acc, String what) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    Path dir = new Path(quarantineDir);
+    Path dir = new Path(folder);
     Path attempts = new Path(dir, "_attempts");
     try {
       FileSystem fs = dir.getFileSystem(hadoop);
       fs.mkdirs(dir);
-      Set<String> kept = new HashSet<>(sideFiles.value());
+      Set<String> kept = new HashSet<>(acc.value());
       int n = 0;
-      for (String f : sideFiles.value().stream().sorted().toList()) {
+      for (String f : acc.value().stream().sorted().toList()) {
         Path target = new Path(dir, String.format("part-%05d.jsonl", n++));
         if (!fs.rename(new Path(f), target)) {
           throw new IOException("rename of " + f + " to " + target + " failed");
@@ -190,7 +217,7 @@ public final class TrailReader {
         fs.delete(attempts, true);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot publish the quarantine in " + quarantineDir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("Cannot publish the " + what + " in " + folder + ": " + e.getMessage(), e);
     }
   }
 
@@ -317,6 +344,12 @@ public final class TrailReader {
     private final String quarantineDir;
     private final LongAccumulator[] acc;
     private final CollectionAccumulator<String> sideFiles;
+    private final String hashDir;
+    private final CollectionAccumulator<String> hashFiles;
+    private final java.security.MessageDigest sha = hashDigest();
+    private OutputStream hashOut;
+    private JsonGenerator hashGen;
+    private String hashPath;
     private final UnsafeProjection projection = UnsafeProjection.create(EventSchema.EVENTS);
     private final ArrayDeque<InternalRow> ready = new ArrayDeque<>();
     private final EventIdSet seen = new EventIdSet();
@@ -331,7 +364,8 @@ public final class TrailReader {
     private boolean done;
 
     BinReader(Iterator<List<LogObject>> bins, Configuration conf, ActionMapper actions, Options options, String quarantineDir,
-        LongAccumulator[] acc, CollectionAccumulator<String> sideFiles) {
+        LongAccumulator[] acc, CollectionAccumulator<String> sideFiles, String hashDir,
+        CollectionAccumulator<String> hashFiles) {
       List<LogObject> all = new ArrayList<>();
       bins.forEachRemaining(all::addAll);
       this.files = all.iterator();
@@ -341,6 +375,16 @@ public final class TrailReader {
       this.quarantineDir = quarantineDir;
       this.acc = acc;
       this.sideFiles = sideFiles;
+      this.hashDir = hashDir;
+      this.hashFiles = hashFiles;
+    }
+
+    private static java.security.MessageDigest hashDigest() {
+      try {
+        return java.security.MessageDigest.getInstance("SHA-256");
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
     }
 
     @Override
@@ -377,12 +421,14 @@ public final class TrailReader {
       } catch (FileProblem e) {
         n[1]++;
         quarantine(new RecordParser.Problem(RecordParser.Problem.FILE, -1, -1, e.getMessage(), null, ""));
+        hash(file, -1, e.getMessage());
         return;
       } catch (IOException e) {
         // Listing saw it, reading failed: a storage error, not bad data. Fail the task; Spark retries it.
         throw new UncheckedIOException("Cannot read trail object " + file.path() + ": " + e.getMessage(), e);
       }
       n[7] += length;
+      hash(file, length, null);
       RecordParser.FileCounts c = parser.parse(data, length, file.path(), this);
       n[2] += c.recordsRead();
       n[3] += c.recordsKept();
@@ -486,13 +532,49 @@ public final class TrailReader {
       }
     }
 
-    /** End of the task: closes the side file and hands the counts to the driver. */
+    /** With a hash folder: the SHA-256 of the uncompressed content, or the reason there is none. */
+    private void hash(LogObject file, int length, String problem) {
+      if (hashDir == null) {
+        return;
+      }
+      try {
+        if (hashGen == null) {
+          TaskContext tc = TaskContext.get();
+          Path path = new Path(hashDir, String.format("_attempts/part-%05d-%d-%d.jsonl",
+              tc == null ? 0 : tc.partitionId(), tc == null ? 0 : tc.attemptNumber(), tc == null ? 0 : tc.taskAttemptId()));
+          hashOut = path.getFileSystem(conf).create(path, true);
+          hashGen = JSON.createGenerator(hashOut);
+          hashPath = path.getFileSystem(conf).makeQualified(path).toString();
+        }
+        hashGen.writeStartObject();
+        hashGen.writeStringField("path", file.path());
+        hashGen.writeNumberField("size", file.size());
+        if (length >= 0) {
+          sha.reset();
+          sha.update(data, 0, length);
+          hashGen.writeStringField("sha256", java.util.HexFormat.of().formatHex(sha.digest()));
+        } else {
+          hashGen.writeStringField("problem", problem);
+        }
+        hashGen.writeEndObject();
+        hashGen.writeRaw('\n');
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot write the hash of " + file.path() + ": " + e.getMessage(), e);
+      }
+    }
+
+    /** End of the task: closes the side files and hands the counts to the driver. */
     private void close() {
       try {
         if (side != null) {
           side.close();
           sideOut.close();
           sideFiles.add(sidePath);
+        }
+        if (hashGen != null) {
+          hashGen.close();
+          hashOut.close();
+          hashFiles.add(hashPath);
         }
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot write the quarantine file " + sidePath + ": " + e.getMessage(), e);

@@ -54,6 +54,7 @@ class PublishReportDateTest {
     Path root = tmp.resolve("root");
     PublishReportDate.publish(new Configuration(), s.toString(), root.toString(), D, true);
     assertThat(tree(root)).containsExactly(
+        "_commits/report_date=2026-11-29.json", // the commit marker, written last
         "environment_state/report_date=2026-11-29/part-0.parquet",
         "events/report_date=2026-11-29/_SUCCESS",
         "events/report_date=2026-11-29/event_date=2026-11-28/part-0.parquet",
@@ -108,9 +109,15 @@ class PublishReportDateTest {
     Path root = tmp.resolve("root");
     for (String d : List.of("2026-11-15", "2026-11-22", "2026-11-26")) {
       file(root.resolve("run/report_date=" + d + "/run.json"), "{}");
+      file(root.resolve("_commits/report_date=" + d + ".json"), "{}");
     }
     Configuration c = new Configuration();
     assertThat(ReportLayout.previous(c, root.toString(), D, 7)).contains(LocalDate.of(2026, 11, 22));
+    // A date whose publish did not commit (no marker) is not a report.
+    Files.delete(root.resolve("_commits/report_date=2026-11-22.json"));
+    assertThat(ReportLayout.previous(c, root.toString(), D, 7)).contains(LocalDate.of(2026, 11, 15));
+    assertThat(ReportLayout.dates(c, root.toString())).containsExactly(LocalDate.of(2026, 11, 15), LocalDate.of(2026, 11, 26));
+    file(root.resolve("_commits/report_date=2026-11-22.json"), "{}");
     assertThat(ReportLayout.previous(c, root.toString(), LocalDate.of(2026, 11, 21), 7)).isEmpty();
     assertThat(ReportLayout.previous(c, tmp.resolve("nowhere").toString(), D, 7)).isEmpty();
   }

@@ -77,7 +77,9 @@ public final class WeeklyFixture {
     Path metrics = trail.resolve(TrailGenerator.METRICS_DIR);
     return new WeeklyJob.Config(List.of(trail.toString()), Set.of(), Set.of(), List.of(), List.of(),
         List.of(sample.iamDir().toString()), Files.isDirectory(metrics) ? List.of(metrics.toString()) : List.of(),
-        root.toString(), date, 1.0);
+        root.toString(), date, 1.0,
+        // Digests checked with the sample's keys: the payload files planted below are in no digest.
+        new io.ebaudit.config.RunOptions(true, sample.publicKeys().toString(), false, 60));
   }
 
   private static void writePayloads(Path trail, String account) {

@@ -262,7 +262,7 @@ class WeeklyJobTest {
     assertThat(policies).isNotEmpty();
     String text = page.text();
     assertThat(text).contains("ElasticBeanstalk.1", "ElasticBeanstalk.2", "ElasticBeanstalk.3", "EC2.8", "Monitoring",
-        "Least privilege", "Platform updates", "IMDSv2", "Digest verification", "not run", "Platform catalog",
+        "Least privilege", "Platform updates", "IMDSv2", "Digest verification", "valid", "unlisted", "Platform catalog",
         "IAM authorization details");
     // The payloads are text on the page, never markup.
     assertThat(text).contains(WeeklyFixture.ENV_PAYLOAD, WeeklyFixture.UA_PAYLOAD);
@@ -354,5 +354,25 @@ class WeeklyJobTest {
     assertThat(cli(out, err, "weekly", "--trail", trail, "--out", o, "--set", "weekly.window_days=0")).isEqualTo(2);
     assertThat(err.toString()).startsWith("ebaudit: Cannot configure: weekly.window_days");
     assertThat(tmp.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void eachDateIsCommittedAndItsDigestVerificationIsPublishedAndReported() throws IOException {
+    var conf = TestSpark.session().sparkContext().hadoopConfiguration();
+    String root = runs().root().toString();
+    for (var d : List.of(WeeklyFixture.FIRST, WeeklyFixture.SECOND)) {
+      assertThat(io.ebaudit.io.PublishReportDate.isPublished(conf, root, d)).as("committed %s", d).isTrue();
+      assertThat(part("integrity/digest_verification", d)).isDirectory();
+    }
+    // The analyze run's own commit marker inside the staging folder is not published as a table.
+    assertThat(runs().root().resolve("_commits").resolve("latest.json")).doesNotExist();
+    assertThat(ReportLayout.dates(conf, root)).containsExactly(WeeklyFixture.FIRST, WeeklyFixture.SECOND);
+    // The planted payload files are in no digest: flagged, named, and counted in the report's data quality.
+    List<Row> flagged = TestSpark.session().read().schema(FindingSchema.FINDINGS)
+        .parquet(part("findings/parquet", WeeklyFixture.FIRST).toString())
+        .filter(col("rule_id").startsWith("ct_")).collectAsList();
+    assertThat(flagged).isNotEmpty();
+    String html = Files.readString(part("report", WeeklyFixture.FIRST).resolve("index.html"));
+    assertThat(html).doesNotContain("not run: this run did not verify CloudTrail digest files");
   }
 }

@@ -191,6 +191,64 @@ class TrailGeneratorTest {
   }
 
   @Test
+  void digestsAreSignedAsCloudTrailSignsThemWithTheExportedKey() throws Exception {
+    Path root = shared.resolve("trail");
+    io.ebaudit.integrity.PublicKeys keys = io.ebaudit.integrity.PublicKeys.parse(
+        Files.readString(result.publicKeys()), "sample");
+    Map<String, String> signatures = new HashMap<>();
+    for (String line : Files.readAllLines(root.resolve(TrailGenerator.DIGEST_SIGNATURES))) {
+      JsonNode n = MAPPER.readTree(line);
+      signatures.put(n.get("key").asText(), n.get("signature").asText());
+    }
+    assertThat((long) signatures.size()).isEqualTo(result.digestFiles());
+    int checked = 0;
+    for (Path p : files(root)) {
+      String key = root.relativize(p).toString();
+      if (!key.contains("/CloudTrail-Digest/")) {
+        continue;
+      }
+      byte[] raw = gunzip(p);
+      JsonNode d = MAPPER.readTree(raw);
+      java.security.PublicKey k = keys.get(d.get("digestPublicKeyFingerprint").asText());
+      assertThat(k).isNotNull();
+      String prev = d.get("previousDigestSignature").isNull() ? null : d.get("previousDigestSignature").asText();
+      if (prev != null) {
+        assertThat(prev).isEqualTo(signatures.get(d.get("previousDigestS3Object").asText()));
+      }
+      String signed = io.ebaudit.integrity.DigestSignature.signingString(d.get("digestEndTime").asText(),
+          d.get("digestS3Bucket").asText(), key, sha256(raw), prev);
+      assertThat(io.ebaudit.integrity.DigestSignature.verify(k, signed, signatures.get(key))).as(key).isTrue();
+      // One byte changed in what was signed, and the signature no longer holds.
+      assertThat(io.ebaudit.integrity.DigestSignature.verify(k, signed.replace("T", "t"), signatures.get(key))).isFalse();
+      checked++;
+    }
+    assertThat((long) checked).isEqualTo(result.digestFiles());
+    assertThat(keys.size()).isEqualTo(1);
+    assertThat(SampleKeys.forSeed(42).fingerprint()).matches("[0-9a-f]{32}");
+  }
+
+  @Test
+  void tamperingPlantsOneDeletionModificationForgeryAndMissingDigest(@TempDir Path out) throws Exception {
+    SampleSpec spec = SampleSpec.defaults(out.resolve("t")).withWindow(MONDAY, 3).withAccounts(1)
+        .withTamper(java.util.EnumSet.allOf(Tamper.class));
+    SampleResult r = TrailGenerator.generate(spec);
+    assertThat(r.tampered()).containsOnlyKeys(Tamper.values());
+    Path root = spec.out();
+    assertThat(root.resolve(r.tampered().get(Tamper.DELETE_LOG))).doesNotExist();
+    assertThat(root.resolve(r.tampered().get(Tamper.DELETE_DIGEST))).doesNotExist();
+    assertThat(root.resolve(r.tampered().get(Tamper.ADD_LOG))).exists();
+    Path modified = root.resolve(r.tampered().get(Tamper.MODIFY_LOG));
+    // The intact twin of the same spec has one record more in that file.
+    SampleResult intact = TrailGenerator.generate(spec.withOut(out.resolve("i")).withTamper(java.util.Set.of()));
+    assertThat(intact.tampered()).isEmpty();
+    Path twin = intact.out().resolve(r.tampered().get(Tamper.MODIFY_LOG));
+    assertThat(read(modified).get("Records").size()).isEqualTo(read(twin).get("Records").size() - 1);
+    assertThat(read(root.resolve(r.tampered().get(Tamper.ADD_LOG))).get("Records").get(0).get("eventName").asText())
+        .isEqualTo("StopLogging");
+    assertThat(r.summary()).contains("TAMPERED");
+  }
+
+  @Test
   void everyRecordHasTheCoreFieldsAndRealShapes() {
     assertThat((long) records.size()).isEqualTo(result.events());
     assertThat(result.events()).isBetween(3000L, 8000L);
@@ -397,13 +455,15 @@ class TrailGeneratorTest {
   // helpers
 
   /**
-   * The trail's files: everything but the IAM exports ({@link IamSampleTest}) and the platform catalog
-   * ({@link PlatformSampleTest}) written beside {@code AWSLogs/}.
+   * The trail's files: everything but the IAM exports ({@link IamSampleTest}), the platform catalog
+   * ({@link PlatformSampleTest}), the public key export and the digest signatures written beside {@code AWSLogs/}.
    */
   static List<Path> files(Path root) throws IOException {
     try (Stream<Path> s = Files.walk(root)) {
       return s.filter(Files::isRegularFile).filter(p -> !root.relativize(p).startsWith(IamSample.FOLDER))
           .filter(p -> !root.relativize(p).startsWith(PlatformSample.FOLDER))
+          .filter(p -> !root.relativize(p).toString().equals(TrailGenerator.PUBLIC_KEYS)
+              && !root.relativize(p).toString().equals(TrailGenerator.DIGEST_SIGNATURES))
           .sorted().toList();
     }
   }

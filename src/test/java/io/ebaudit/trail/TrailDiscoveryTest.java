@@ -83,6 +83,24 @@ class TrailDiscoveryTest {
   }
 
   @Test
+  void digestsAreKeptWhenAskedWithTheDayAfterTheWindowButCountedOnlyInIt() {
+    write(trail, "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/11/22/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20261122T001500Z.json.gz", "{}", true);
+    var window = new TrailDiscovery.Filter(Set.of(), Set.of(), LocalDate.of(2026, 11, 20), LocalDate.of(2026, 11, 21));
+    TrailDiscovery.Result plain = discover(window, trail.toString());
+    assertThat(plain.digests()).isEmpty();
+    TrailDiscovery.Result r = new TrailDiscovery(new Configuration(), window, 4, null).keepDigests()
+        .discover(List.of(trail.toString()));
+    assertThat(r.digests()).extracting(d -> d.path().substring(d.path().indexOf("/2026/")))
+        .containsExactly("/2026/11/20/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20261120T010000Z.json.gz",
+            "/2026/11/21/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20261121T010000Z.json.gz",
+            "/2026/11/22/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20261122T001500Z.json.gz");
+    // The books are those of the window: the 22nd's digest is kept for the checks, not counted.
+    assertThat(r.skippedByReason()).isEqualTo(plain.skippedByReason());
+    assertThat(r.logs()).isEqualTo(plain.logs());
+    assertThat(r.logs()).allMatch(l -> l.modified() > 0);
+  }
+
+  @Test
   void rootsInsideTheLayout() {
     Path region = trail.resolve("AWSLogs/111122223333/CloudTrail/us-east-1");
     assertThat(discover(TrailDiscovery.Filter.all(), region.toString()).logs()).hasSize(3);
