@@ -31,15 +31,7 @@ public final class TrailOptions {
       description = "Fail when more than this share is quarantined (default: ingest.max_reject_ratio, 0.01).")
   Double maxRejectRatio;
 
-  @Option(names = "--verify-digests",
-      description = "Check the log files against CloudTrail's digest files (CloudTrail-Digest/): missing, altered or"
-          + " unlisted files and a broken chain become findings; writes DIR/integrity/.")
-  boolean verifyDigests;
-
-  @Option(names = "--public-keys", paramLabel = "FILE",
-      description = "Output of aws cloudtrail list-public-keys (local or s3a): with --verify-digests, also checks each"
-          + " digest's signature.")
-  String publicKeys;
+  @picocli.CommandLine.Mixin DigestOptions digests = new DigestOptions();
 
   @Option(names = "--incremental",
       description = "Read only log objects not read before (manifest under DIR/_ebaudit/manifest/) and merge their"
@@ -48,6 +40,6 @@ public final class TrailOptions {
 
   IngestConfig ingestConfig(String out, Settings settings) {
     return IngestConfig.of(trails, from, to, new LinkedHashSet<>(accounts), new LinkedHashSet<>(regions), out,
-        maxRejectRatio, settings).withRun(RunOptions.of(verifyDigests, publicKeys, incremental, settings));
+        maxRejectRatio, settings).withRun(RunOptions.of(digests.verifyDigests, digests.publicKeys, incremental, settings));
   }
 }

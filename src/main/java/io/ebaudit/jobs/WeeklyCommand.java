@@ -60,14 +60,7 @@ public final class WeeklyCommand implements Callable<Integer> {
           + " Scheduler passes, e.g. 2026-11-30T06:00:00Z): the last whole UTC day before it. Default: today (UTC).")
   String reportDate;
 
-  @Option(names = "--verify-digests",
-      description = "Check the week's log files against CloudTrail's digest files: missing, altered or unlisted"
-          + " files and a broken chain become findings, and the report's data quality shows the result.")
-  boolean verifyDigests;
-
-  @Option(names = "--public-keys", paramLabel = "FILE",
-      description = "Output of aws cloudtrail list-public-keys: with --verify-digests, also checks each digest's signature.")
-  String publicKeys;
+  @Mixin DigestOptions digests = new DigestOptions();
 
   @Option(names = "--fail-on", paramLabel = "SEVERITY",
       description = "Exit 3 when an open (unsuppressed) finding of this severity or higher exists: critical, high,"
@@ -117,7 +110,7 @@ public final class WeeklyCommand implements Callable<Integer> {
   WeeklyJob.Config config(Settings st) {
     return new WeeklyJob.Config(trails, new LinkedHashSet<>(accounts), new LinkedHashSet<>(regions), snapshots,
         platforms, iam, metrics, out, reportDate(reportDate), maxRejectRatio,
-        io.ebaudit.config.RunOptions.of(verifyDigests, publicKeys, false, st));
+        io.ebaudit.config.RunOptions.of(digests.verifyDigests, digests.publicKeys, false, st));
   }
 
   /** Prints what a run did and returns its exit code. */
