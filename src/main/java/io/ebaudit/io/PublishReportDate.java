@@ -59,7 +59,8 @@ public final class PublishReportDate {
       plan = plan(fs, s, qroot, date, wholeDate);
       // Each destination is staged under its final relative path, then one Staging commit publishes them
       // all and writes the marker _commits/report_date=D.json (rolled back when a move fails).
-      try (Staging commit = Staging.open(conf, qroot)) {
+      String stepOf = s.getName().matches("[A-Za-z0-9._-]{1,100}") ? s.getName() + "." : "";
+      try (Staging commit = Staging.open(conf, qroot, stepOf + "publish-" + Staging.newRunId())) {
         try {
           Set<String> destinations = new LinkedHashSet<>();
           for (Move m : plan) {

@@ -441,7 +441,9 @@ public final class Staging implements AutoCloseable {
     }
     Map<String, String> others = new LinkedHashMap<>();
     for (FileStatus s : fs.listStatus(parent)) {
-      if (!s.getPath().getName().equals(runId)) {
+      String name = s.getPath().getName();
+      // A run id "<parent>.<step>" is a step of run <parent> (the weekly job's publish): not another run.
+      if (!name.equals(runId) && !runId.startsWith(name + ".")) {
         others.put(s.getPath().getName(), s.getPath().toString());
       }
     }
