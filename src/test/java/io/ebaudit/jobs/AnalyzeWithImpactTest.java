@@ -96,16 +96,12 @@ public class AnalyzeWithImpactTest extends SparkSuite {
     Path trail = tmp.newFolder("trail").toPath();
     Path metrics = fixture(trail);
     Path out = tmp.newFolder("out").toPath();
-    StringWriter so = new StringWriter();
-    StringWriter se = new StringWriter();
-    int code;
-    List<CloudWatchLoopback.Request> puts;
-    try (CloudWatchLoopback server = CloudWatchLoopback.start(new FakeCloudWatch())) {
-      code = Main.execute(new PrintWriter(so, true), new PrintWriter(se, true), "analyze", "--trail", trail.toString(),
-          "--out", out.toString(), "--metrics", metrics.toString(), "--publish-metrics", "--namespace", "ebaudit/test",
-          "--publish-region", "us-east-1", "--cloudwatch-endpoint-url", server.endpoint().toString());
-      puts = server.requests("PutMetricData");
-    }
+    Published run = publishing("analyze", "--trail", trail.toString(), "--out", out.toString(), "--metrics",
+        metrics.toString(), "--namespace", "ebaudit/test");
+    int code = run.code();
+    StringWriter so = run.out();
+    StringWriter se = run.err();
+    List<CloudWatchLoopback.Request> puts = run.puts();
     assertThat(code).as(se.toString()).isZero();
 
     // DIR/metrics: every record, every namespace.
@@ -144,6 +140,22 @@ public class AnalyzeWithImpactTest extends SparkSuite {
     assertThat(degradedHealthCount(puts.get(0).body())).isEqualTo(1.0);
   }
 
+  /** What a command run with {@code --publish-metrics} printed and what the loopback CloudWatch received. */
+  private record Published(int code, StringWriter out, StringWriter err, List<CloudWatchLoopback.Request> puts) {}
+
+  /** Runs {@code args} with {@code --publish-metrics} to a loopback CloudWatch in us-east-1. */
+  private static Published publishing(String... args) {
+    StringWriter so = new StringWriter();
+    StringWriter se = new StringWriter();
+    try (CloudWatchLoopback server = CloudWatchLoopback.start(new FakeCloudWatch())) {
+      List<String> all = new ArrayList<>(List.of(args));
+      all.addAll(List.of("--publish-metrics", "--publish-region", "us-east-1",
+          "--cloudwatch-endpoint-url", server.endpoint().toString()));
+      int code = Main.execute(new PrintWriter(so, true), new PrintWriter(se, true), all.toArray(new String[0]));
+      return new Published(code, so, se, server.requests("PutMetricData"));
+    }
+  }
+
   /** The {@code OpenFindings} datum of rule {@code eb_change_degraded_health} in a PutMetricData body. */
   private static double degradedHealthCount(JsonNode body) {
     for (JsonNode d : body.path("MetricData")) {
@@ -160,17 +172,12 @@ public class AnalyzeWithImpactTest extends SparkSuite {
     Path trail = tmp.newFolder("weekly-trail").toPath();
     Path metrics = fixture(trail);
     Path root = tmp.newFolder("weekly-out").toPath();
-    StringWriter so = new StringWriter();
-    StringWriter se = new StringWriter();
-    int code;
-    List<CloudWatchLoopback.Request> puts;
-    try (CloudWatchLoopback server = CloudWatchLoopback.start(new FakeCloudWatch())) {
-      code = Main.execute(new PrintWriter(so, true), new PrintWriter(se, true), "weekly", "--trail", trail.toString(),
-          "--out", root.toString(), "--metrics", metrics.toString(), "--report-date", "2026-11-21",
-          "--publish-metrics", "--namespace", "ebaudit/weekly", "--publish-region", "us-east-1",
-          "--cloudwatch-endpoint-url", server.endpoint().toString());
-      puts = server.requests("PutMetricData");
-    }
+    Published run = publishing("weekly", "--trail", trail.toString(), "--out", root.toString(), "--metrics",
+        metrics.toString(), "--report-date", "2026-11-21", "--namespace", "ebaudit/weekly");
+    int code = run.code();
+    StringWriter so = run.out();
+    StringWriter se = run.err();
+    List<CloudWatchLoopback.Request> puts = run.puts();
     assertThat(code).as(se.toString()).isZero();
     assertThat(root.resolve("impact/report_date=2026-11-21")).isDirectory();
     String html = Files.readString(root.resolve("report/report_date=2026-11-21/index.html"));

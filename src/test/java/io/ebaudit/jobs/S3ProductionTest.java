@@ -133,17 +133,25 @@ public class S3ProductionTest extends SparkSuite {
         .withRun(run);
   }
 
-  @Test
-  public void analyzeOnS3RetriesThrottlingErrorsAndResetsAndWritesWhatACleanRunWrites() throws IOException {
+  /** The shared S3Proxy, a client, a trail bucket holding a fresh sample trail and an empty output bucket. */
+  private record Buckets(S3ProxyServer server, AmazonS3 s3, String trail, String out, SampleResult sample) {}
+
+  private Buckets buckets(String suffix) throws IOException {
     S3ProxyServer server = S3ProxyServer.shared();
     S3aTestSupport.configure(spark(), server);
     AmazonS3 s3 = client(server);
-    String trailBucket = server.createBucket("ebaudit-prod-trail-a");
-    String outBucket = server.createBucket("ebaudit-prod-out-a");
-    SampleResult s = sample(tmp.newFolder("trail").toPath());
-    upload(s3, s, trailBucket);
+    String trail = server.createBucket("ebaudit-prod-trail-" + suffix);
+    String out = server.createBucket("ebaudit-prod-out-" + suffix);
+    SampleResult sample = sample(tmp.newFolder("trail").toPath());
+    upload(s3, sample, trail);
+    return new Buckets(server, s3, trail, out, sample);
+  }
 
-    try (FaultProxy proxy = new FaultProxy(server.port())) {
+  @Test
+  public void analyzeOnS3RetriesThrottlingErrorsAndResetsAndWritesWhatACleanRunWrites() throws IOException {
+    Buckets b = buckets("a");
+
+    try (FaultProxy proxy = new FaultProxy(b.server().port())) {
       proxy.fail("first listing", FaultProxy.Request::isList, Fault.SLOW_DOWN, 1, 1)
           .fail("get 503", FaultProxy.Request::isGetObject, Fault.SLOW_DOWN, 5, 15)
           .fail("get reset", FaultProxy.Request::isGetObject, Fault.RESET, 7, 4)
@@ -152,13 +160,13 @@ public class S3ProductionTest extends SparkSuite {
           .fail("put 500", FaultProxy.Request::isPut, Fault.INTERNAL_ERROR, 6, 10)
           .fail("put reset", FaultProxy.Request::isPut, Fault.RESET, 13, 4)
           .fail("list 503", FaultProxy.Request::isList, Fault.SLOW_DOWN, 10, 10);
-      throughProxy(trailBucket, proxy);
-      throughProxy(outBucket, proxy);
+      throughProxy(b.trail(), proxy);
+      throughProxy(b.out(), proxy);
 
-      String out = S3aTestSupport.s3aUri(outBucket, "audit");
-      RunOptions run = RunOptions.of(true, S3aTestSupport.s3aUri(trailBucket, TrailGenerator.PUBLIC_KEYS), false,
+      String out = S3aTestSupport.s3aUri(b.out(), "audit");
+      RunOptions run = RunOptions.of(true, S3aTestSupport.s3aUri(b.trail(), TrailGenerator.PUBLIC_KEYS), false,
           Settings.defaults());
-      AnalyzeJob.Result r = AnalyzeJob.run(spark(), config(S3aTestSupport.s3aUri(trailBucket, ""), out, run), List.of(),
+      AnalyzeJob.Result r = AnalyzeJob.run(spark(), config(S3aTestSupport.s3aUri(b.trail(), ""), out, run), List.of(),
           Settings.defaults());
 
       for (String rule : List.of("first listing", "get 503", "get reset", "put 500", "put reset", "head 503")) {
@@ -167,8 +175,8 @@ public class S3ProductionTest extends SparkSuite {
       proxy.heal();
       // What a run on the local copy, without S3 or faults, writes.
       Path local = tmp.newFolder("local").toPath();
-      AnalyzeJob.Result clean = AnalyzeJob.run(spark(), config(s.out().toString(), local.toString(),
-          RunOptions.of(true, s.publicKeys().toString(), false, Settings.defaults())), List.of(), Settings.defaults());
+      AnalyzeJob.Result clean = AnalyzeJob.run(spark(), config(b.sample().out().toString(), local.toString(),
+          RunOptions.of(true, b.sample().publicKeys().toString(), false, Settings.defaults())), List.of(), Settings.defaults());
       assertThat(r.ingest().recordsKept()).isEqualTo(clean.ingest().recordsKept()).isPositive();
       assertThat(spark().read().schema(EventSchema.EVENTS).parquet(out + "/events").count()).isEqualTo(r.ingest().recordsKept());
       Dataset<Row> f = spark().read().schema(FindingSchema.FINDINGS).parquet(out + "/findings/parquet");
@@ -181,28 +189,22 @@ public class S3ProductionTest extends SparkSuite {
           .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly("valid");
       assertThat(v.filter(col("rule_id").isNotNull()).count()).isZero();
       assertThat(Staging.isCommitted(spark().sparkContext().hadoopConfiguration(), out, IngestJob.MARKER)).isTrue();
-      assertThat(keys(s3, outBucket)).noneMatch(k -> k.contains("/_staging/")).anyMatch(k -> k.startsWith("audit/config_changes/"));
+      assertThat(keys(b.s3(), b.out())).noneMatch(k -> k.contains("/_staging/")).anyMatch(k -> k.startsWith("audit/config_changes/"));
     }
   }
 
   @Test
   public void throttlingThatDoesNotStopFailsTheRunWithOneLineAndLeavesNothingBehind() throws IOException {
-    S3ProxyServer server = S3ProxyServer.shared();
-    S3aTestSupport.configure(spark(), server);
-    AmazonS3 s3 = client(server);
-    String trailBucket = server.createBucket("ebaudit-prod-trail-b");
-    String outBucket = server.createBucket("ebaudit-prod-out-b");
-    SampleResult s = sample(tmp.newFolder("trail").toPath());
-    upload(s3, s, trailBucket);
+    Buckets b = buckets("b");
 
-    try (FaultProxy proxy = new FaultProxy(server.port())) {
+    try (FaultProxy proxy = new FaultProxy(b.server().port())) {
       // Every write of the events table is throttled, for good.
       proxy.fail("events put 503", req -> req.isPut() && req.target().contains("/events/"), Fault.SLOW_DOWN, 1,
           Integer.MAX_VALUE);
-      throughProxy(trailBucket, proxy);
-      throughProxy(outBucket, proxy, 2);
-      String out = S3aTestSupport.s3aUri(outBucket, "audit");
-      IngestConfig config = config(S3aTestSupport.s3aUri(trailBucket, ""), out, RunOptions.defaults());
+      throughProxy(b.trail(), proxy);
+      throughProxy(b.out(), proxy, 2);
+      String out = S3aTestSupport.s3aUri(b.out(), "audit");
+      IngestConfig config = config(S3aTestSupport.s3aUri(b.trail(), ""), out, RunOptions.defaults());
       assertThatThrownBy(() -> IngestJob.run(spark(), config))
           .isInstanceOf(UncheckedIOException.class)
           .hasMessageStartingWith("Cannot write the ingest run ")
@@ -211,35 +213,29 @@ public class S3ProductionTest extends SparkSuite {
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
       // Retried (SDK attempts times s3a's throttle retries) before giving up.
       assertThat(proxy.injected("events put 503")).isGreaterThanOrEqualTo(3);
-      assertThat(keys(s3, outBucket)).isEmpty();
+      assertThat(keys(b.s3(), b.out())).isEmpty();
     }
   }
 
   @Test
   public void aCommitThatCannotBeWrittenTakesBackWhatItPublished() throws IOException {
-    S3ProxyServer server = S3ProxyServer.shared();
-    S3aTestSupport.configure(spark(), server);
-    AmazonS3 s3 = client(server);
-    String trailBucket = server.createBucket("ebaudit-prod-trail-c");
-    String outBucket = server.createBucket("ebaudit-prod-out-c");
-    SampleResult s = sample(tmp.newFolder("trail").toPath());
-    upload(s3, s, trailBucket);
+    Buckets b = buckets("c");
 
-    try (FaultProxy proxy = new FaultProxy(server.port())) {
+    try (FaultProxy proxy = new FaultProxy(b.server().port())) {
       // The commit marker is the last thing written; here it never can be.
       proxy.fail("marker", req -> req.isPut() && req.target().contains("/_commits/"), Fault.INTERNAL_ERROR, 1,
           Integer.MAX_VALUE);
-      throughProxy(trailBucket, proxy);
-      throughProxy(outBucket, proxy);
-      String out = S3aTestSupport.s3aUri(outBucket, "audit");
-      IngestConfig config = config(S3aTestSupport.s3aUri(trailBucket, ""), out, RunOptions.defaults());
+      throughProxy(b.trail(), proxy);
+      throughProxy(b.out(), proxy);
+      String out = S3aTestSupport.s3aUri(b.out(), "audit");
+      IngestConfig config = config(S3aTestSupport.s3aUri(b.trail(), ""), out, RunOptions.defaults());
       assertThatThrownBy(() -> IngestJob.run(spark(), config))
           .isInstanceOf(UncheckedIOException.class)
           .hasMessageStartingWith("Cannot publish run ")
           .hasMessageContaining("latest is not committed")
           .hasMessageContaining("published before the failure were removed");
       assertThat(proxy.injected("marker")).isPositive();
-      assertThat(keys(s3, outBucket)).isEmpty();
+      assertThat(keys(b.s3(), b.out())).isEmpty();
       assertThat(Staging.isCommitted(spark().sparkContext().hadoopConfiguration(), out, IngestJob.MARKER)).isFalse();
     }
   }
