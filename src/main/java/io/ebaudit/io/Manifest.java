@@ -42,7 +42,8 @@ import org.apache.hadoop.fs.Path;
 public final class Manifest {
 
   public static final String DIR = "_ebaudit/manifest";
-  private static final Pattern DAY = Pattern.compile("/AWSLogs/(?:o-[^/]+/)?[^/]+/[^/]+/[^/]+/(\\d{4})/(\\d{2})/(\\d{2})/[^/]+$");
+  /** Finds the day folder of a log object's path (groups: year, month, day). */
+  public static final Pattern DAY = Pattern.compile("/AWSLogs/(?:o-[^/]+/)?[^/]+/[^/]+/[^/]+/(\\d{4})/(\\d{2})/(\\d{2})/[^/]+$");
   private static final int COMPACT_AFTER = 16;
 
   /** One object as the manifest keeps it. */
@@ -114,6 +115,11 @@ public final class Manifest {
   public boolean contains(LogObject o) {
     Entry e = entries.get(o.path());
     return e != null && e.size() == o.size() && e.modified() == o.modified();
+  }
+
+  /** Whether an object at this path was read before, in this version or another. */
+  public boolean knowsPath(String path) {
+    return entries.containsKey(path);
   }
 
   /** The objects of {@code logs} not read before, in order. */

@@ -442,8 +442,9 @@ public final class Staging implements AutoCloseable {
     Map<String, String> others = new LinkedHashMap<>();
     for (FileStatus s : fs.listStatus(parent)) {
       String name = s.getPath().getName();
-      // A run id "<parent>.<step>" is a step of run <parent> (the weekly job's publish): not another run.
-      if (!name.equals(runId) && !runId.startsWith(name + ".")) {
+      // A run id "<parent>.<step>" is a step of run <parent> (the weekly job's publish and events store):
+      // neither the parent nor its other steps are another run.
+      if (!name.equals(runId) && !parentOf(name).equals(parentOf(runId))) {
         others.put(s.getPath().getName(), s.getPath().toString());
       }
     }
@@ -451,6 +452,11 @@ public final class Staging implements AutoCloseable {
       System.err.println("ebaudit: warning: staging folders of other runs under " + parent + ": " + others.keySet()
           + " (a run still going, or one that was killed: remove them once no run is writing here)");
     }
+  }
+
+  private static String parentOf(String runId) {
+    int dot = runId.indexOf('.');
+    return dot < 0 ? runId : runId.substring(0, dot);
   }
 
   private static String strip(String relative) {

@@ -22,7 +22,12 @@ public final class Tables {
 
   /** The events table, partitioned by {@code event_date}, replacing what is at {@code path}. */
   public static void writeEvents(Dataset<Row> events, String path) {
-    DataFrameWriter<Row> w = events.write().mode(SaveMode.Overwrite).partitionBy("event_date");
+    writeEvents(events, path, "event_date", SaveMode.Overwrite);
+  }
+
+  /** Events rows (any extra columns kept), partitioned by {@code partitionColumn}, with the events table's settings. */
+  public static void writeEvents(Dataset<Row> events, String path, String partitionColumn, SaveMode mode) {
+    DataFrameWriter<Row> w = events.write().mode(mode).partitionBy(partitionColumn);
     for (String c : EVENTS_NO_DICTIONARY) {
       w = w.option("parquet.enable.dictionary#" + c, "false");
     }

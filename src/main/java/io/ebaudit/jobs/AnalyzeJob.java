@@ -101,6 +101,17 @@ public final class AnalyzeJob {
   public static Result run(SparkSession spark, IngestConfig ingest, List<String> snapshots,
       List<String> platformExports, List<String> iamExports, List<String> metrics, Settings settings,
       LocalDate asOf) {
+    return run(spark, ingest, snapshots, platformExports, iamExports, metrics, settings, asOf, null);
+  }
+
+  /**
+   * With {@code store} (incremental runs only), the events are read incrementally over the store of another
+   * root ({@link IngestJob#stage(SparkSession, IngestConfig, Staging, String, Staging)}): {@code weekly
+   * --incremental} passes a staging of its output root and commits it after the report date.
+   */
+  public static Result run(SparkSession spark, IngestConfig ingest, List<String> snapshots,
+      List<String> platformExports, List<String> iamExports, List<String> metrics, Settings settings,
+      LocalDate asOf, Staging store) {
     // Read the catalog first: a bad export fails the run before any work.
     PlatformCatalog catalog = platformExports == null || platformExports.isEmpty()
         ? PlatformCatalog.reference()
@@ -115,7 +126,7 @@ public final class AnalyzeJob {
     // previous outputs as they were (io.Staging).
     try (Staging staging = Staging.open(spark.sparkContext().hadoopConfiguration(), ingest.out())) {
       try {
-        return run(spark, staging, IngestJob.stage(spark, ingest, staging), ingest, catalog, metricRows, withMetrics,
+        return run(spark, staging, IngestJob.stage(spark, ingest, staging, null, store), ingest, catalog, metricRows, withMetrics,
             thresholds, snapshots, iamExports, settings, asOf);
       } catch (Exception e) {
         throw staging.failed("analyze", e);

@@ -14,6 +14,7 @@ import io.ebaudit.report.FindingSchema;
 import io.ebaudit.report.FindingWriter;
 import io.ebaudit.trail.EventSchema;
 import io.ebaudit.trail.EventsMerge;
+import io.ebaudit.trail.EventsState;
 import io.ebaudit.trail.IngestSummary;
 import io.ebaudit.trail.TrailDiscovery;
 import io.ebaudit.trail.TrailDiscovery.LogObject;
@@ -25,6 +26,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -59,7 +62,7 @@ public final class IngestJob {
   public static final String FINDINGS = "findings";
   /** The commit marker of a flat (not report-dated) run. */
   public static final String MARKER = "latest";
-  /** Where an incremental report-dated run keeps its cumulative events table ({@code events/} holds report dates). */
+  /** Where report-dated incremental runs keep the rows they read ({@link EventsState}; {@code events/} holds report dates). */
   public static final String STATE_EVENTS = "_ebaudit/events";
   /** The report-dated layout's folder of run summaries. */
   public static final String SUMMARIES = "ingest-summary";
@@ -107,13 +110,38 @@ public final class IngestJob {
   /**
    * As {@link #stage(SparkSession, IngestConfig, Staging)}; with a {@code partition} such as
    * {@code report_date=2026-11-29}, the run's outputs go to that partition of each table and are published
-   * partition by partition: {@code events/<partition>/event_date=…/} (not incremental),
+   * partition by partition: {@code events/<partition>/event_date=…/},
    * {@code quarantine/<partition>/}, {@code ingest-summary/<partition>/ingest-summary.json},
    * {@code integrity/digest_verification/<partition>/} and {@code integrity/summary/<partition>/summary.json}.
-   * An incremental run then keeps its cumulative events in {@link #STATE_EVENTS} (by {@code event_date}), and
-   * {@link Staged#events()} is that merged table: the caller writes what it wants of it under {@code events/}.
+   * An incremental run then keeps every row it read in {@link #STATE_EVENTS} ({@link EventsState}, in the same
+   * staging), and writes the window's events under {@code events/<partition>/} as a full run does.
    */
   public static Staged stage(SparkSession spark, IngestConfig config, Staging staging, String partition) {
+    return stage(spark, config, staging, partition,
+        config.run().incremental() && partition != null ? staging : null);
+  }
+
+  /**
+   * As {@link #stage(SparkSession, IngestConfig, Staging, String)}, incremental over the events store of
+   * another staging's root: {@code store} is a {@link Staging} of the root that keeps the manifest and the
+   * store ({@link EventsState} in {@link #STATE_EVENTS}). Only the window's objects missing from that
+   * manifest are read; their rows are staged into {@code store}, and {@code staging} gets the window's
+   * events and quarantine as a full run writes them. The manifest learns the new objects once
+   * {@code store} commits: commit it after the outputs built from the window.
+   *
+   * @param store null: the incremental merge into {@code staging}'s own {@code events/} (flat layout)
+   */
+  public static Staged stage(SparkSession spark, IngestConfig config, Staging staging, String partition, Staging store) {
+    if (store != null && !config.run().incremental()) {
+      throw new IllegalArgumentException("Cannot stage ingest: an events store goes with --incremental, got a store at "
+          + store.root() + " without it");
+    }
+    if (store == null && config.run().incremental() && partition != null) {
+      store = staging;
+    }
+    if (config.run().incremental()) {
+      oneLayout(spark.sparkContext().hadoopConfiguration(), store != null ? store.root() : staging.root(), store != null);
+    }
     if (partition != null && !partition.matches("[a-z_]+=[A-Za-z0-9._-]+")) {
       throw new IllegalArgumentException("Cannot stage ingest: a partition looks like report_date=2026-11-29, got " + partition);
     }
@@ -136,9 +164,9 @@ public final class IngestJob {
           config.filter().from() == null ? "" : " from " + config.filter().from() + " to " + config.filter().to());
     }
 
-    String root = staging.root();
-    String eventsTable = run.incremental() && partition != null ? STATE_EVENTS : EVENTS;
-    String publishedEvents = staging.published(eventsTable);
+    // The root whose manifest says what was read before: the store's in a report-dated run.
+    String root = store != null ? store.root() : staging.root();
+    String publishedEvents = store != null ? store.published(STATE_EVENTS) : staging.published(EVENTS);
     Manifest manifest = run.incremental() ? Manifest.read(hadoop, root, found.logs()) : null;
     List<LogObject> toRead = manifest == null ? found.logs() : manifest.newObjects(found.logs());
     if (manifest != null) {
@@ -147,8 +175,10 @@ public final class IngestJob {
     }
 
     String quarantine = staging.path(QUARANTINE + part);
-    String hashes = run.verifyDigests() ? staging.path("_tmp-hashes") : null;
-    String readInto = manifest == null ? staging.path(EVENTS + part) : staging.path("_tmp-new-events");
+    // Scratch under "_tmp/": hidden from the commit, while Spark (which warns about reading a folder whose own
+    // name starts with "_") reads "hashes" and "new-events" quietly.
+    String hashes = run.verifyDigests() ? staging.path("_tmp/hashes") : null;
+    String readInto = manifest == null ? staging.path(EVENTS + part) : staging.path("_tmp/new-events");
     spark.sparkContext().setJobGroup("ebaudit-ingest", "ebaudit ingest: " + toRead.size() + " log files", false);
     TrailReader.Counts c;
     if (toRead.isEmpty() && manifest != null) {
@@ -164,7 +194,45 @@ public final class IngestJob {
 
     IngestSummary.Incremental inc = null;
     Dataset<Row> events;
-    if (manifest == null) {
+    if (store != null) {
+      // Report-dated incremental: the new rows join the store; the window is rebuilt from it.
+      boolean exists = exists(hadoop, publishedEvents);
+      Set<String> reread = new TreeSet<>();
+      for (LogObject o : toRead) {
+        if (manifest.knowsPath(o.path())) {
+          reread.add(o.path());
+        }
+      }
+      List<String> storeDays = List.of();
+      if (!toRead.isEmpty()) {
+        EventsState.Staged st = EventsState.stage(spark, publishedEvents, exists, readInto, reread,
+            store.path(STATE_EVENTS));
+        for (String d : st.addedDays()) {
+          store.addFiles(STATE_EVENTS + "/" + d);
+        }
+        for (String d : st.rewrittenDays()) {
+          store.replace(STATE_EVENTS + "/" + d);
+        }
+        storeDays = st.all();
+      }
+      List<String> windowPaths = found.logs().stream().map(LogObject::path).toList();
+      EventsState.Window w = EventsState.window(spark, publishedEvents, exists, toRead.isEmpty() ? null : readInto,
+          windowPaths, reread);
+      String eventsOut = staging.path(EVENTS + part);
+      Tables.writeEvents(w.events(), eventsOut);
+      long before = w.earlier().count();
+      long fresh = w.fresh().count();
+      Storage.delete(hadoop, readInto);
+      events = spark.read().schema(EventSchema.EVENTS).parquet(eventsOut);
+      long after = events.count();
+      if (partition == null) {
+        staging.replace(EVENTS).replace(QUARANTINE);
+      } else {
+        staging.replacePartitions(EVENTS).replacePartitions(QUARANTINE);
+      }
+      inc = new IngestSummary.Incremental(store.runId(), found.logs().size(), found.logs().size() - toRead.size(),
+          toRead.size(), storeDays, before, fresh, after, before + fresh - after, Storage.child(root, Manifest.DIR));
+    } else if (manifest == null) {
       if (partition == null) {
         staging.replace(EVENTS).replace(QUARANTINE);
       } else {
@@ -172,18 +240,15 @@ public final class IngestJob {
       }
       events = spark.read().schema(EventSchema.EVENTS).parquet(readInto);
     } else {
+      // Flat incremental: the new events are merged into the root's own events/.
       boolean exists = exists(hadoop, publishedEvents);
       EventsMerge.Result m = toRead.isEmpty() ? new EventsMerge.Result(List.of(), 0, 0, 0)
-          : EventsMerge.merge(spark, publishedEvents, exists, readInto, staging.path(eventsTable));
+          : EventsMerge.merge(spark, publishedEvents, exists, readInto, staging.path(EVENTS));
       Storage.delete(hadoop, readInto);
-      staging.replacePartitions(eventsTable);
-      if (partition == null) {
-        renameQuarantine(hadoop, quarantine, staging.runId());
-        staging.addFiles(QUARANTINE);
-      } else {
-        staging.replacePartitions(QUARANTINE);
-      }
-      events = view(spark, publishedEvents, exists, staging.path(eventsTable), m.days());
+      staging.replacePartitions(EVENTS);
+      renameQuarantine(hadoop, quarantine, staging.runId());
+      staging.addFiles(QUARANTINE);
+      events = view(spark, publishedEvents, exists, staging.path(EVENTS), m.days());
       inc = new IngestSummary.Incremental(staging.runId(), found.logs().size(), found.logs().size() - toRead.size(),
           toRead.size(), m.days(), m.publishedRows(), m.newRows(), m.mergedRows(), m.duplicates(),
           Storage.child(root, Manifest.DIR));
@@ -217,8 +282,9 @@ public final class IngestJob {
     if (manifest != null) {
       Map<String, String> newHashes = run.verifyDigests() && exists(hadoop, hashes) ? hashesOf(spark, hashes) : Map.of();
       List<LogObject> read = toRead;
-      String runId = staging.runId();
-      staging.afterCommit(() -> Manifest.append(hadoop, root, runId, read, newHashes));
+      Staging learns = store != null ? store : staging;
+      String runId = learns.runId();
+      learns.afterCommit(() -> Manifest.append(hadoop, root, runId, read, newHashes));
     }
     if (hashes != null) {
       Storage.delete(hadoop, hashes);
@@ -233,7 +299,8 @@ public final class IngestJob {
         c.compressedBytes(), c.uncompressedBytes(),
         IngestSummary.rejectRatio(c.recordsRead(), c.recordsQuarantined(), c.filesQuarantined()),
         config.maxRejectRatio(), (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-        manifest == null ? staging.published(EVENTS + part) : publishedEvents, staging.published(QUARANTINE + part), inc);
+        manifest == null || store != null ? staging.published(EVENTS + part) : publishedEvents,
+        staging.published(QUARANTINE + part), inc);
     if (partition == null) {
       Storage.writeText(hadoop, staging.path(SUMMARY), summary.toJson());
       staging.replace(SUMMARY);
@@ -243,6 +310,22 @@ public final class IngestJob {
     }
     spark.sparkContext().clearJobGroup();
     return new Staged(summary, events, integrity, integrityFindings);
+  }
+
+  /**
+   * A root's manifest describes either its flat {@code events/} or its events store, never both: an object
+   * one kind of run read would be skipped by the other, and its events would be missing there.
+   */
+  private static void oneLayout(Configuration hadoop, String root, boolean store) {
+    if (store && Staging.isCommitted(hadoop, root, MARKER)) {
+      throw new IllegalArgumentException("Cannot read incrementally into a report-dated root: it holds the outputs of"
+          + " ingest or analyze runs (_commits/" + MARKER + ".json), whose manifest does not describe the weekly events"
+          + " store; use another --out, got " + root);
+    }
+    if (!store && exists(hadoop, Storage.child(root, STATE_EVENTS))) {
+      throw new IllegalArgumentException("Cannot read incrementally into a flat root: it holds the weekly job's events"
+          + " store (" + STATE_EVENTS + "/), whose manifest does not describe events/; use another --out, got " + root);
+    }
   }
 
   /** Published days that did not change, and the staged ones. */

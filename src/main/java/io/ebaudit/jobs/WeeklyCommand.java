@@ -62,6 +62,12 @@ public final class WeeklyCommand implements Callable<Integer> {
 
   @Mixin DigestOptions digests = new DigestOptions();
 
+  @Option(names = "--incremental",
+      description = "Read only the window's log objects not read by an earlier run into ROOT (manifest under"
+          + " ROOT/_ebaudit/manifest/, their events under ROOT/_ebaudit/events/); the week's tables are the same"
+          + " as a full run's. The manifest learns the new objects once the report date is committed.")
+  boolean incremental;
+
   @Option(names = "--fail-on", paramLabel = "SEVERITY",
       description = "Exit 3 when an open (unsuppressed) finding of this severity or higher exists: critical, high,"
           + " medium, low or info.")
@@ -110,7 +116,7 @@ public final class WeeklyCommand implements Callable<Integer> {
   WeeklyJob.Config config(Settings st) {
     return new WeeklyJob.Config(trails, new LinkedHashSet<>(accounts), new LinkedHashSet<>(regions), snapshots,
         platforms, iam, metrics, out, reportDate(reportDate), maxRejectRatio,
-        io.ebaudit.config.RunOptions.of(digests.verifyDigests, digests.publicKeys, false, st));
+        io.ebaudit.config.RunOptions.of(digests.verifyDigests, digests.publicKeys, incremental, st));
   }
 
   /** Prints what a run did and returns its exit code. */

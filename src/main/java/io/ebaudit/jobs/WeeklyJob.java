@@ -5,6 +5,7 @@ import io.ebaudit.config.Settings;
 import io.ebaudit.io.PublishReportDate;
 import io.ebaudit.io.ReportLayout;
 import io.ebaudit.io.ReportTables;
+import io.ebaudit.io.Staging;
 import io.ebaudit.io.Storage;
 import io.ebaudit.report.ReportInputs;
 import io.ebaudit.report.RunManifest;
@@ -27,11 +28,19 @@ import org.apache.spark.sql.SparkSession;
  * then one {@link PublishReportDate#publish} that puts every table under {@code report_date=D}
  * ({@link ReportLayout}). A run whose ingest is over its reject limit publishes nothing and leaves its
  * staging folder for inspection.
+ *
+ * <p>With {@code --incremental}, only the window's log objects that no earlier run into the root read are
+ * read; the week's events are rebuilt from the root's events store ({@link io.ebaudit.trail.EventsState},
+ * {@code ROOT/_ebaudit/events/}) and the new rows, so every table equals a full run's. The store and the
+ * manifest learn the new objects in a second commit ({@value #STORE_MARKER}) after the report date's.
  */
 public final class WeeklyJob {
   private WeeklyJob() {}
 
-  /** A weekly run's inputs; {@code run}: digest verification (incremental reading is not used by weekly). */
+  /** The commit marker of the incremental events store ({@code ROOT/_commits/events-store.json}). */
+  public static final String STORE_MARKER = "events-store";
+
+  /** A weekly run's inputs; {@code run}: digest verification and incremental reading. */
   public record Config(List<String> trails, Set<String> accounts, Set<String> regions, List<String> snapshots,
       List<String> platforms, List<String> iam, List<String> metrics, String out, LocalDate reportDate,
       Double maxRejectRatio, io.ebaudit.config.RunOptions run) {
@@ -71,10 +80,32 @@ public final class WeeklyJob {
 
     IngestConfig ingest = IngestConfig.of(c.trails(), from, date, c.accounts(), c.regions(), staging,
         c.maxRejectRatio(), settings).withRun(c.run() == null ? io.ebaudit.config.RunOptions.defaults() : c.run());
-    AnalyzeJob.Result a = AnalyzeJob.run(spark, ingest, c.snapshots(), c.platforms(), c.iam(), c.metrics(), settings, date);
-    if (a.ingest().overThreshold()) {
-      return new Result(a, a.ingest(), null, root, date, from, false, staging);
+    // Incremental: the manifest and the events read so far live in ROOT; what this run reads joins them
+    // once the report date is committed (a run that publishes nothing leaves them as they were).
+    try (Staging store = ingest.run().incremental()
+        ? Staging.open(conf, root, new Path(staging).getName() + ".store") : null) {
+      AnalyzeJob.Result a = AnalyzeJob.run(spark, ingest, c.snapshots(), c.platforms(), c.iam(), c.metrics(), settings,
+          date, store);
+      if (a.ingest().overThreshold()) {
+        return new Result(a, a.ingest(), null, root, date, from, false, staging);
+      }
+      Result r = publish(spark, c, settings, clock, a, root, date, from, staging, started);
+      if (store != null) {
+        try {
+          store.commit(STORE_MARKER);
+        } catch (RuntimeException e) {
+          // The report date is published; the next run reads these objects again, which changes nothing.
+          System.err.println("ebaudit: warning: the events store was not updated (the next run reads this run's"
+              + " objects again): " + e.getMessage());
+        }
+      }
+      return r;
     }
+  }
+
+  private static Result publish(SparkSession spark, Config c, Settings settings, Clock clock, AnalyzeJob.Result a,
+      String root, LocalDate date, LocalDate from, String staging, Instant started) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
 
     // The summary names the published folders, not the staging ones.
     IngestSummary s = a.ingest();
@@ -82,7 +113,7 @@ public final class WeeklyJob {
         s.filesSkipped(), s.filesSkippedByReason(), s.filesQuarantined(), s.recordsRead(), s.recordsKept(),
         s.recordsDuplicate(), s.recordsQuarantined(), s.prefixesListed(), s.compressedBytes(), s.uncompressedBytes(),
         s.rejectRatio(), s.maxRejectRatio(), s.listingSeconds(), s.readSeconds(),
-        ReportLayout.published(root, "events", date), ReportLayout.published(root, "quarantine", date));
+        ReportLayout.published(root, "events", date), ReportLayout.published(root, "quarantine", date), s.incremental());
     Storage.writeText(conf, Storage.child(staging, ReportTables.INGEST_SUMMARY), published.toJson());
     RunManifest manifest = new RunManifest(date.toString(), from.toString(), date.toString(), started.toString(),
         clock.instant().toString(), ReportJob.version(), c.trails(), modified(conf, c.iam(), "IAM exports"),

@@ -195,4 +195,26 @@ class StagingTest {
           .hasMessageContaining("marker names");
     }
   }
+
+  @Test
+  void stepsOfOneRunAreNotReportedAsLeftoversButOtherRunsAre() throws IOException {
+    Files.createDirectories(root.resolve("_staging/2026-11-22-ab12cd34"));
+    Files.createDirectories(root.resolve("_staging/2026-11-22-ab12cd34.store"));
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(said, true, StandardCharsets.UTF_8));
+    try {
+      // The weekly job's publish step beside its own staging folder and events store: quiet.
+      try (Staging s = Staging.open(conf, root.toString(), "2026-11-22-ab12cd34.publish-1")) {
+        assertThat(said.toString(StandardCharsets.UTF_8)).doesNotContain("warning");
+      }
+      Files.createDirectories(root.resolve("_staging/2026-11-15-killed00"));
+      try (Staging s = Staging.open(conf, root.toString(), "2026-11-22-ab12cd34.publish-2")) {
+        assertThat(said.toString(StandardCharsets.UTF_8)).contains("warning: staging folders of other runs")
+            .contains("[2026-11-15-killed00]");
+      }
+    } finally {
+      System.setErr(err);
+    }
+  }
 }

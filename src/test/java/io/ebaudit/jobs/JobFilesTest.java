@@ -67,6 +67,11 @@ class JobFilesTest {
       }
       for (Invocation i : found) {
         check(i);
+        // Scheduled weekly runs read only what is new; the backfill has a root of its own (a root's manifest
+        // describes either layout, not both).
+        assertThat(i.args()).as(i.source()).contains("--incremental");
+        String out = i.args().get(i.args().indexOf("--out") + 1);
+        assertThat(out).as(i.source()).isEqualTo(i.args().get(0).equals("ingest") ? "${OUT}/history" : "${OUT}");
       }
       total += found.size();
     }
@@ -94,7 +99,8 @@ class JobFilesTest {
       walk(JSON.readTree(steps), "submit-emr.sh " + extra, found);
       assertThat(found).hasSize(1);
       check(found.get(0));
-      assertThat(found.get(0).args()).contains("s3://my-artifacts/ebaudit/public-keys.json", "s3://my-audit/ebaudit");
+      assertThat(found.get(0).args()).contains("s3://my-artifacts/ebaudit/public-keys.json",
+          extra.contains("weekly") ? "s3://my-audit/ebaudit" : "s3://my-audit/ebaudit/history");
     }
     String[] bad = run(List.of("bash", "jobs/submit-emr.sh", "--artifacts", "s3://a/b", "--dry-run"));
     assertThat(bad[0]).isEqualTo("2");
