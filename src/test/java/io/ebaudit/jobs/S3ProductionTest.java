@@ -194,6 +194,66 @@ public class S3ProductionTest extends SparkSuite {
   }
 
   @Test
+  public void incrementalWeeklyRunsOnS3WithFaultsPublishWhatALocalRunPublishes() throws IOException {
+    Buckets b = buckets("w");
+    String out = S3aTestSupport.s3aUri(b.out(), "weekly");
+    try (FaultProxy proxy = new FaultProxy(b.server().port())) {
+      proxy.fail("first listing", FaultProxy.Request::isList, Fault.SLOW_DOWN, 1, 1)
+          .fail("get 503", FaultProxy.Request::isGetObject, Fault.SLOW_DOWN, 5, 10)
+          .fail("get reset", FaultProxy.Request::isGetObject, Fault.RESET, 7, 4)
+          .fail("put 500", FaultProxy.Request::isPut, Fault.INTERNAL_ERROR, 6, 10)
+          .fail("copy 503", FaultProxy.Request::isCopy, Fault.SLOW_DOWN, 3, 5)
+          .fail("list 503", FaultProxy.Request::isList, Fault.SLOW_DOWN, 10, 10);
+      throughProxy(b.trail(), proxy);
+      throughProxy(b.out(), proxy);
+      WeeklyJob.Result r = WeeklyJob.run(spark(), weeklyConfig(S3aTestSupport.s3aUri(b.trail(), ""), out, true), Settings.defaults(),
+          WeeklyFixture.CLOCK);
+      for (String rule : List.of("first listing", "get 503", "put 500", "copy 503")) {
+        assertThat(proxy.injected(rule)).as("faults injected by %s: %s", rule, proxy.describe()).isPositive();
+      }
+      proxy.heal();
+      checkWeekly(b, out, r);
+    }
+  }
+
+  private void checkWeekly(Buckets b, String out, WeeklyJob.Result r) throws IOException {
+    assertThat(r.published()).isTrue();
+    var hadoop = spark().sparkContext().hadoopConfiguration();
+    assertThat(Staging.isCommitted(hadoop, out, "report_date=" + FROM)).isTrue();
+    assertThat(Staging.isCommitted(hadoop, out, WeeklyJob.STORE_MARKER)).isTrue();
+    assertThat(keys(b.s3(), b.out())).noneMatch(k -> k.contains("/_staging/"))
+        .anyMatch(k -> k.startsWith("weekly/_ebaudit/events/day=" + FROM + "/"))
+        .anyMatch(k -> k.startsWith("weekly/_ebaudit/manifest/day=" + FROM + "/"));
+
+    // What a full run on the local copy publishes.
+    Path local = tmp.newFolder("local").toPath();
+    WeeklyJob.run(spark(), weeklyConfig(b.sample().out().toString(), local.toString(), false), Settings.defaults(),
+        WeeklyFixture.CLOCK);
+    String partition = "/report_date=" + FROM;
+    // The same events and findings (the events name their objects by path: compared by id).
+    for (String[] t : List.of(new String[] {"events", "event_id"}, new String[] {"findings/parquet", "finding_id"})) {
+      Dataset<Row> s3 = spark().read().parquet(out + "/" + t[0] + partition).select(t[1]);
+      Dataset<Row> disk = spark().read().parquet(local.resolve(t[0] + partition).toString()).select(t[1]);
+      assertThat(s3.count()).as(t[0]).isEqualTo(disk.count()).isPositive();
+      assertThat(s3.except(disk).count()).as(t[0]).isZero();
+      assertThat(disk.except(s3).count()).as(t[0]).isZero();
+    }
+
+    // Run again: nothing is read, and the report date is published again.
+    WeeklyJob.Result again = WeeklyJob.run(spark(), weeklyConfig(S3aTestSupport.s3aUri(b.trail(), ""), out, true),
+        Settings.defaults(), WeeklyFixture.CLOCK);
+    assertThat(again.ingest().filesRead()).isZero();
+    assertThat(again.ingest().incremental().objectsKnown()).isEqualTo(r.ingest().filesRead()).isPositive();
+    assertThat(spark().read().parquet(out + "/findings/parquet" + partition).count())
+        .isEqualTo(spark().read().parquet(local.resolve("findings/parquet" + partition).toString()).count());
+  }
+
+  private static WeeklyJob.Config weeklyConfig(String trail, String out, boolean incremental) {
+    return new WeeklyJob.Config(List.of(trail), Set.of(), Set.of(), List.of(), List.of(), List.of(), List.of(), out,
+        FROM, 1.0, new RunOptions(false, null, incremental, 60));
+  }
+
+  @Test
   public void throttlingThatDoesNotStopFailsTheRunWithOneLineAndLeavesNothingBehind() throws IOException {
     Buckets b = buckets("b");
 
