@@ -18,7 +18,7 @@ class WeeklyCommandTest {
   }
 
   @Test
-  void digestOptionsAndADayReachTheRun() {
+  void digestOptionsIncrementalAndADayReachTheRun() {
     WeeklyJob.Config c = parse("weekly", "--trail", "s3a://trail/AWSLogs/", "--out", "s3a://audit/ebaudit",
         "--report-date", "2026-11-29", "--verify-digests", "--public-keys", "s3a://artifacts/public-keys.json");
     assertThat(c.reportDate()).isEqualTo(LocalDate.of(2026, 11, 29));
@@ -26,6 +26,7 @@ class WeeklyCommandTest {
     assertThat(c.run().publicKeys()).isEqualTo("s3a://artifacts/public-keys.json");
     assertThat(c.run().incremental()).isFalse();
     assertThat(parse("weekly", "--trail", "t", "--out", "o").run().verifyDigests()).isFalse();
+    assertThat(parse("weekly", "--trail", "t", "--out", "o", "--incremental").run().incremental()).isTrue();
   }
 
   @Test
