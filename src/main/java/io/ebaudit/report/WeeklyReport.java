@@ -842,12 +842,18 @@ public final class WeeklyReport {
     if (s != null) {
       files.add(new KeyValue("listed", n(s.filesListed())));
       files.add(new KeyValue("read", n(s.filesRead())));
+      if (s.incremental() != null) {
+        files.add(new KeyValue("read by earlier runs (incremental)", n(s.incremental().objectsKnown())));
+      }
       files.add(new KeyValue("skipped", n(s.filesSkipped())));
       files.add(new KeyValue("quarantined", n(s.filesQuarantined())));
       records.add(new KeyValue("read", n(s.recordsRead())));
       records.add(new KeyValue("kept", n(s.recordsKept())));
       records.add(new KeyValue("duplicate", n(s.recordsDuplicate())));
       records.add(new KeyValue("quarantined", n(s.recordsQuarantined())));
+      if (s.incremental() != null) {
+        records.add(new KeyValue("events of the week, with earlier runs'", n(s.incremental().rowsAfter())));
+      }
       if (s.filesSkippedByReason() != null) {
         new TreeMap<>(s.filesSkippedByReason()).forEach((k, v) -> skipped.add(new KeyValue(k.replace('_', ' '), n(v))));
       }

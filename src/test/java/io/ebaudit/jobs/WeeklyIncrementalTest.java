@@ -81,6 +81,10 @@ public class WeeklyIncrementalTest extends SparkSuite {
         .isEqualTo(files.stream().filter(p -> inWindow(p, D2.minusDays(6), D1) && !late.contains(p)).count());
     assertThat(second.ingest().incremental().duplicatesAcrossRuns()).isPositive();
     assertThat(eventsFrom(inc, D2, lateIn1113)).isPositive();
+    // The report's data quality section says how much earlier runs read.
+    assertThat(Files.readString(inc.resolve("report/report_date=" + D2 + "/index.html")))
+        .contains("read by earlier runs (incremental)")
+        .contains(String.format(java.util.Locale.ROOT, "%,d", second.ingest().incremental().objectsKnown()));
 
     Path full = tmp.newFolder("full").toPath();
     weekly(s, full, D2, false);
