@@ -1,5 +1,7 @@
 package io.ebaudit.io;
 
+import static org.apache.spark.sql.functions.col;
+
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
@@ -35,12 +37,12 @@ import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.input.PortableDataStream;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 
 /**
@@ -51,8 +53,9 @@ import scala.Tuple2;
  * (as in the CloudWatch User Guide's example) or objects concatenated without newlines is read too.
  *
  * <p>The schema is {@link #METRICS}, never inferred. A line that is not a JSON object with
- * {@code namespace}, {@code metric_name} and a numeric {@code timestamp} is counted, skipped and reported
- * on standard error ({@link Result#badLines()}).
+ * {@code namespace}, {@code metric_name} and a numeric {@code timestamp} is rejected: counted, reported on
+ * standard error and kept with its file, line number, reason and first 2 KB (secrets masked) in
+ * {@link Result#rejects()} ({@link #REJECTS}), which {@code analyze} writes to {@code metrics_quarantine/}.
  */
 public final class MetricStreams {
   private MetricStreams() {}
@@ -77,8 +80,32 @@ public final class MetricStreams {
       createStructField("unit", StringType, true),
       createStructField("source_file", StringType, false)));
 
-  /** The rows, read eagerly (checkpointed), and the lines skipped. */
-  public record Result(Dataset<Row> metrics, long badLines) {}
+  /** A rejected line: its file, its 1-based line number (0: the file as a whole), why, and its first 2 KB. */
+  public static final StructType REJECTS = createStructType(List.of(
+      createStructField("source_file", StringType, false),
+      createStructField("line", LongType, false),
+      createStructField("reason", StringType, false),
+      createStructField("excerpt", StringType, true)));
+
+  private static final int EXCERPT_CHARS = 2048;
+
+  /** What one read parses: a record ({@link #METRICS} columns) or a reject ({@code _reject}). */
+  private static final StructType PARSED = createStructType(java.util.stream.Stream.concat(
+      java.util.Arrays.stream(METRICS.fields()).map(f -> createStructField(f.name(), f.dataType(), true)),
+      java.util.stream.Stream.of(createStructField("_reject", REJECTS, true))).toList());
+
+  /**
+   * The records and the rejected lines, read eagerly (checkpointed).
+   *
+   * @param records how many records were read
+   * @param badLines how many lines were rejected
+   */
+  public record Result(Dataset<Row> metrics, Dataset<Row> rejects, long records, long badLines) {
+    /** Rejected lines over all lines read (0 when nothing was read). */
+    public double rejectRatio() {
+      return records + badLines == 0 ? 0 : (double) badLines / (records + badLines);
+    }
+  }
 
   /** Reads, warns on standard error about bad lines, and returns the rows. */
   public static Dataset<Row> read(SparkSession spark, List<String> paths) {
@@ -88,25 +115,36 @@ public final class MetricStreams {
   public static Result readWithCounts(SparkSession spark, List<String> paths) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     List<String> files = files(conf, paths);
-    LongAccumulator bad = spark.sparkContext().longAccumulator("metric_streams_bad_lines");
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     JavaRDD<Row> rows = jsc.binaryFiles(String.join(",", files))
-        .flatMap((Tuple2<String, PortableDataStream> f) -> parseFile(f._1(), f._2().toArray(), bad).iterator());
-    Dataset<Row> df = spark.createDataFrame(rows, METRICS).localCheckpoint(true);
-    long badLines = bad.value();
+        .flatMap((Tuple2<String, PortableDataStream> f) -> parseFile(f._1(), f._2().toArray()).iterator());
+    Dataset<Row> parsed = spark.createDataFrame(rows, PARSED).localCheckpoint(true);
+    // Back under the declared schemas (the parsed rows allow nulls where records and rejects do not).
+    Dataset<Row> metrics = spark.createDataFrame(parsed.filter(col("_reject").isNull()).select(
+        java.util.Arrays.stream(METRICS.fieldNames()).map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
+        .javaRDD(), METRICS);
+    Dataset<Row> rejects = spark.createDataFrame(parsed.filter(col("_reject").isNotNull()).select(col("_reject.*"))
+        .javaRDD(), REJECTS);
+    Row counts = parsed.agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.when(
+            col("_reject").isNull(), 1)), org.apache.spark.sql.functions.count(col("_reject"))).first();
+    long badLines = counts.getLong(1);
     if (badLines > 0) {
-      System.err.printf("warning: metric streams: skipped %,d bad line%s in %s%n", badLines, badLines == 1 ? "" : "s",
+      System.err.printf("warning: metric streams: rejected %,d bad line%s in %s%n", badLines, badLines == 1 ? "" : "s",
           String.join(", ", paths));
     }
-    return new Result(df, badLines);
+    return new Result(metrics, rejects, counts.getLong(0), badLines);
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The rows of one file; bad lines add to {@code bad}. */
-  static List<Row> parseFile(String file, byte[] bytes, LongAccumulator bad) throws IOException {
-    String text = new String(gunzipIfNeeded(bytes), StandardCharsets.UTF_8);
-    List<Row> rows = new ArrayList<>();
+  /** The rows of one file ({@link #PARSED}): a record per good line, a reject per bad one. */
+  static List<Row> parseFile(String file, byte[] bytes) {
+    String text;
+    try {
+      text = new String(gunzipIfNeeded(bytes), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return List.of(reject(file, 0, "not gzip or truncated gzip: " + e.getMessage(), null));
+    }
     // First as a stream of JSON values (lines, concatenated, or one pretty-printed object).
     try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(text)) {
       List<Row> all = new ArrayList<>();
@@ -117,34 +155,69 @@ public final class MetricStreams {
           ok = false;
           break;
         }
-        all.add(r);
+        all.add(parsed(r));
       }
       if (ok) {
         return all;
       }
     } catch (IOException | RuntimeException e) {
-      // Fall back to line by line below, to count and skip the bad lines.
+      // Fall back to line by line below, to keep the good lines and reject the bad ones.
     }
-    for (String line : text.split("\r?\n")) {
+    List<Row> rows = new ArrayList<>();
+    String[] lines = text.split("\r?\n");
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
       if (line.isBlank()) continue;
-      Row r;
+      JsonNode n;
       try {
-        r = toRow(JSON.readTree(line), file);
+        n = JSON.readTree(line);
       } catch (IOException | RuntimeException e) {
-        r = null;
+        String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        rows.add(reject(file, i + 1, "not JSON: " + String.valueOf(why).lines().findFirst().orElse(""), line));
+        continue;
       }
-      if (r == null) {
-        bad.add(1);
-      } else {
-        rows.add(r);
-      }
+      String problem = problem(n);
+      rows.add(problem == null ? parsed(toRow(n, file)) : reject(file, i + 1, problem, line));
     }
     return rows;
   }
 
+  /** Why {@code n} is not a Metric Streams record, or null when it is one. */
+  static String problem(JsonNode n) {
+    if (n == null || !n.isObject()) {
+      return "not a JSON object";
+    }
+    if (!n.path("namespace").isTextual()) {
+      return "no namespace";
+    }
+    if (!n.path("metric_name").isTextual()) {
+      return "no metric_name";
+    }
+    if (!n.path("timestamp").isNumber() || !n.path("timestamp").canConvertToLong()) {
+      return "no numeric timestamp";
+    }
+    return null;
+  }
+
+  private static Row parsed(Row record) {
+    Object[] v = new Object[PARSED.size()];
+    for (int i = 0; i < record.size(); i++) {
+      v[i] = record.get(i);
+    }
+    return RowFactory.create(v);
+  }
+
+  private static Row reject(String file, long line, String reason, String text) {
+    Object[] v = new Object[PARSED.size()];
+    v[METRICS.fieldIndex("source_file")] = file;
+    String excerpt = text == null ? null
+        : io.ebaudit.secrets.Secrets.maskText(text.length() > EXCERPT_CHARS ? text.substring(0, EXCERPT_CHARS) : text);
+    v[PARSED.size() - 1] = RowFactory.create(file, line, reason, excerpt);
+    return RowFactory.create(v);
+  }
+
   static Row toRow(JsonNode n, String file) {
-    if (n == null || !n.isObject() || !n.path("namespace").isTextual() || !n.path("metric_name").isTextual()
-        || !n.path("timestamp").canConvertToLong() || !n.path("timestamp").isNumber()) {
+    if (problem(n) != null) {
       return null;
     }
     Map<String, String> dims = new LinkedHashMap<>();

@@ -33,4 +33,27 @@ public final class Tables {
     }
     w.parquet(path);
   }
+
+  /** Rows per task of a table built on the driver: a few MB each. */
+  private static final int ROWS_PER_SLICE = 10_000;
+
+  /**
+   * A table of rows built on the driver, in slices of {@value #ROWS_PER_SLICE} rows: {@code createDataFrame(List)}
+   * would ship them in as many tasks as the default parallelism, tens of MB each for an organization's
+   * permission verdicts (Spark warns above 1 MB).
+   */
+  public static Dataset<Row> fromRows(org.apache.spark.sql.SparkSession spark, java.util.List<Row> rows,
+      org.apache.spark.sql.types.StructType schema) {
+    int slices = Math.max(1, (rows.size() + ROWS_PER_SLICE - 1) / ROWS_PER_SLICE);
+    // Converted here, as createDataFrame(List) converts: the rows hold Java lists and maps, which neither
+    // Spark's row encoder nor Kryo (the rows travel to the tasks) takes.
+    scala.Function1<Object, Object> toCatalyst =
+        org.apache.spark.sql.catalyst.CatalystTypeConverters.createToCatalystConverter(schema);
+    java.util.List<org.apache.spark.sql.catalyst.InternalRow> internal = new java.util.ArrayList<>(rows.size());
+    for (Row r : rows) {
+      internal.add((org.apache.spark.sql.catalyst.InternalRow) toCatalyst.apply(r));
+    }
+    return spark.internalCreateDataFrame(org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(internal, slices).rdd(), schema, false);
+  }
 }

@@ -57,6 +57,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
     spec.commandLine().getOut().print(AnalyzeJob.describe(r));
     spec.commandLine().getOut().flush();
     int code = IngestCommand.exitCode(r.ingest(), spec.commandLine().getErr());
+    if (code == 0) {
+      code = AnalyzeJob.metricsExitCode(r.impact(), io.ebaudit.io.Storage.child(r.out(), AnalyzeJob.METRICS_QUARANTINE),
+          spec.commandLine().getErr());
+    }
     if (publisher != null) {
       code = publisher.publish(spark, io.ebaudit.io.Storage.child(io.ebaudit.io.Storage.child(r.out(), "findings"),
           io.ebaudit.report.FindingWriter.PARQUET), code, spec.commandLine().getOut(), spec.commandLine().getErr());

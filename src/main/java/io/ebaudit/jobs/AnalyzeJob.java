@@ -55,8 +55,24 @@ public final class AnalyzeJob {
       String platformCatalogSource, LocalDate platformCatalogAsOf, long postureFindings,
       long permissionPrincipals, long permissionFindings, long environmentRoles, ImpactSummary impact) {}
 
-  /** The change-impact part of a run with metrics (null without). */
-  public record ImpactSummary(long changes, long withMetrics, long degraded, int windowMinutes, long metricRecords) {}
+  /**
+   * The change-impact part of a run with metrics (null without).
+   *
+   * @param metricRecords Metric Streams records read
+   * @param metricLinesRejected lines that were not records, in {@code metrics_quarantine/}
+   * @param metricsMaxRejectRatio {@code metrics.max_reject_ratio}
+   */
+  public record ImpactSummary(long changes, long withMetrics, long degraded, int windowMinutes, long metricRecords,
+      long metricLinesRejected, double metricsMaxRejectRatio) {
+    /** Whether the rejected share of the metric lines is over the limit. */
+    public boolean metricsOverThreshold() {
+      long all = metricRecords + metricLinesRejected;
+      return all > 0 && (double) metricLinesRejected / all > metricsMaxRejectRatio;
+    }
+  }
+
+  /** Where {@code analyze --metrics} keeps the lines that were not Metric Streams records (JSON lines). */
+  public static final String METRICS_QUARANTINE = "metrics_quarantine";
 
   /** {@link #run(SparkSession, IngestConfig, List, List, Settings)} with the shipped reference catalog. */
   public static Result run(SparkSession spark, IngestConfig ingest, List<String> snapshots, Settings settings) {
@@ -118,16 +134,15 @@ public final class AnalyzeJob {
         : PlatformExports.read(spark.sparkContext().hadoopConfiguration(), platformExports);
     // Read the metrics before any work too: a missing path fails the run early.
     boolean withMetrics = metrics != null && !metrics.isEmpty();
-    Dataset<Row> metricRows = !withMetrics
-        ? spark.createDataFrame(List.of(), MetricStreams.METRICS)
-        : MetricStreams.read(spark, metrics);
+    double maxMetricRejects = settings.getDouble("metrics.max_reject_ratio", 0, 1);
+    MetricStreams.Result metricsRead = !withMetrics ? null : MetricStreams.readWithCounts(spark, metrics);
     Impact.Thresholds thresholds = withMetrics ? Impact.Thresholds.of(settings) : null;
     // Every table is written to a staging folder and published by one commit: a failed run leaves the
     // previous outputs as they were (io.Staging).
     try (Staging staging = Staging.open(spark.sparkContext().hadoopConfiguration(), ingest.out())) {
       try {
-        return run(spark, staging, IngestJob.stage(spark, ingest, staging, null, store), ingest, catalog, metricRows, withMetrics,
-            thresholds, snapshots, iamExports, settings, asOf);
+        return run(spark, staging, IngestJob.stage(spark, ingest, staging, null, store), ingest, catalog, metricsRead,
+            maxMetricRejects, thresholds, snapshots, iamExports, settings, asOf);
       } catch (Exception e) {
         throw staging.failed("analyze", e);
       }
@@ -135,8 +150,10 @@ public final class AnalyzeJob {
   }
 
   private static Result run(SparkSession spark, Staging staging, IngestJob.Staged ingested, IngestConfig ingest,
-      PlatformCatalog catalog, Dataset<Row> metricRows, boolean withMetrics, Impact.Thresholds thresholds,
+      PlatformCatalog catalog, MetricStreams.Result metricsRead, double maxMetricRejects, Impact.Thresholds thresholds,
       List<String> snapshots, List<String> iamExports, Settings settings, LocalDate asOf) {
+    boolean withMetrics = metricsRead != null;
+    Dataset<Row> metricRows = withMetrics ? metricsRead.metrics() : spark.createDataFrame(List.of(), MetricStreams.METRICS);
     IngestSummary summary = ingested.summary();
     String out = staging.dir();
     String metricsPath = Storage.child(out, "metrics");
@@ -145,12 +162,15 @@ public final class AnalyzeJob {
       // The metrics table (all namespaces), read back by the IMDS and impact stages.
       write(metricRows, metricsPath, false);
       metricRows = spark.read().schema(MetricStreams.METRICS).parquet(metricsPath);
+      // Every rejected line with its reason, also when there is none (an empty table says so).
+      metricsRead.rejects().coalesce(1).write().mode(SaveMode.Overwrite).json(Storage.child(out, METRICS_QUARANTINE));
     } else {
       // Tables of an earlier run with metrics would no longer match this one's: removed once it commits.
       var conf = spark.sparkContext().hadoopConfiguration();
       staging.afterCommit(() -> {
         Storage.delete(conf, staging.published("metrics"));
         Storage.delete(conf, staging.published("impact"));
+        Storage.delete(conf, staging.published(METRICS_QUARANTINE));
       });
     }
     Dataset<Row> events = ingested.events();
@@ -229,16 +249,18 @@ public final class AnalyzeJob {
             .select("account_id", "aws_region", "environment_name").distinct().count(),
         bySeverity, suppressed, staging.root(), catalog.source(), catalog.asOf(), postureFindings,
         permissions.principalsEvaluated(), permissionFindings, permissions.environments(),
-        impact == null ? null : impactSummary(impact, thresholds, metricRows));
+        impact == null ? null : impactSummary(impact, thresholds, metricsRead, maxMetricRejects));
     staging.replaceAllStaged().commit(IngestJob.MARKER);
     return result;
   }
 
-  private static ImpactSummary impactSummary(Dataset<Row> impact, Impact.Thresholds t, Dataset<Row> metrics) {
+  private static ImpactSummary impactSummary(Dataset<Row> impact, Impact.Thresholds t, MetricStreams.Result metrics,
+      double maxRejects) {
     Row r = impact.agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
         org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.when(col("metrics_available"), 1)),
         org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.when(col("degraded"), 1))).first();
-    return new ImpactSummary(r.getLong(0), r.getLong(1), r.getLong(2), t.windowMinutes(), metrics.count());
+    return new ImpactSummary(r.getLong(0), r.getLong(1), r.getLong(2), t.windowMinutes(), metrics.records(),
+        metrics.badLines(), maxRejects);
   }
 
   /** The catalog's source up to its first comma (the reference's is a paragraph). */
@@ -264,6 +286,22 @@ public final class AnalyzeJob {
     w.parquet(path);
   }
 
+  /**
+   * 1, saying why on {@code err}, when the rejected share of the metric lines is over
+   * {@code metrics.max_reject_ratio}; else 0. The outputs are committed either way.
+   */
+  static int metricsExitCode(ImpactSummary i, String quarantine, java.io.PrintWriter err) {
+    if (i == null || !i.metricsOverThreshold()) {
+      return 0;
+    }
+    err.printf("ebaudit: Cannot finish the metrics: %.4f of the metric lines read were rejected, over"
+        + " metrics.max_reject_ratio %.4f (see %s), got %d rejected lines%n",
+        (double) i.metricLinesRejected() / (i.metricRecords() + i.metricLinesRejected()), i.metricsMaxRejectRatio(),
+        quarantine, i.metricLinesRejected());
+    err.flush();
+    return 1;
+  }
+
   /** The lines {@code analyze} and {@code demo} print. */
   public static String describe(Result r) {
     long open = r.openFindingsBySeverity().values().stream().mapToLong(Long::longValue).sum();
@@ -284,7 +322,8 @@ public final class AnalyzeJob {
     if (r.impact() != null) {
       ImpactSummary i = r.impact();
       sb.append(String.format("impact: %,d changes, %,d with metrics before and after (%d min windows), %,d degraded;"
-          + " %,d metric records%n", i.changes(), i.withMetrics(), i.windowMinutes(), i.degraded(), i.metricRecords()));
+          + " %,d metric records%s%n", i.changes(), i.withMetrics(), i.windowMinutes(), i.degraded(), i.metricRecords(),
+          i.metricLinesRejected() == 0 ? "" : String.format(", %,d lines rejected", i.metricLinesRejected())));
     }
     if (r.permissionPrincipals() > 0) {
       sb.append(String.format("permissions: %,d principals evaluated, %,d findings; roles of %,d environments%n",

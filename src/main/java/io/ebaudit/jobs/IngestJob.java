@@ -220,7 +220,7 @@ public final class IngestJob {
           windowPaths, reread);
       String eventsOut = staging.path(EVENTS + part);
       Tables.writeEvents(w.events(), eventsOut);
-      long before = w.earlier().count();
+      long before = w.earlierRows();
       long fresh = w.fresh().count();
       Storage.delete(hadoop, readInto);
       events = spark.read().schema(EventSchema.EVENTS).parquet(eventsOut);

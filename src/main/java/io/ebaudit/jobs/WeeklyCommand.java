@@ -138,6 +138,8 @@ public final class WeeklyCommand implements Callable<Integer> {
       err.println("ebaudit: open findings at or above " + failOn + ": " + r.rendered().openBySeverity());
       err.flush();
     }
-    return code;
+    int metrics = AnalyzeJob.metricsExitCode(r.analyze().impact(),
+        io.ebaudit.io.ReportLayout.published(r.root(), AnalyzeJob.METRICS_QUARANTINE, r.reportDate()), err);
+    return metrics != 0 ? metrics : code;
   }
 }

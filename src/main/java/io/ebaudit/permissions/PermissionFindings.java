@@ -83,7 +83,7 @@ public final class PermissionFindings {
   }
 
   public static Dataset<Row> toDataset(SparkSession spark, List<PrincipalVerdicts> all) {
-    return spark.createDataFrame(rows(all), FindingSchema.FINDINGS);
+    return io.ebaudit.io.Tables.fromRows(spark, rows(all), FindingSchema.FINDINGS);
   }
 
   private static ObjectNode evidence(PrincipalVerdicts pv) {

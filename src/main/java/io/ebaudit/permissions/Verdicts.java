@@ -208,6 +208,6 @@ public final class Verdicts {
         rows.add(RowFactory.create(vals));
       }
     }
-    return spark.createDataFrame(rows, VERDICTS);
+    return io.ebaudit.io.Tables.fromRows(spark, rows, VERDICTS);
   }
 }

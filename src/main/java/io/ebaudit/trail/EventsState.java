@@ -102,13 +102,32 @@ public final class EventsState {
   /**
    * A window's rows before deduplication.
    *
-   * @param earlier the published rows of the window's objects (read by earlier runs)
+   * @param earlier the published rows of the window's objects (read by earlier runs); null when there are none
    * @param fresh the rows this run read
    */
   public record Window(Dataset<Row> earlier, Dataset<Row> fresh) {
     /** One row per {@code event_id}, as one read of all the window's objects keeps ({@link EventSchema#EVENTS}). */
     public Dataset<Row> events() {
-      return CrossTaskDedup.keepOne(earlier.unionByName(fresh));
+      // The reader keeps one row per event_id already: only rows of earlier runs need the second pass.
+      if (earlier == null) {
+        return fresh;
+      }
+      Dataset<Row> all = earlier.unionByName(fresh);
+      // Copies are few (re-deliveries, objects read again): find their ids on one column, and move only
+      // their rows through the choice's shuffle. Past a limit (a whole window read again), all of them.
+      Dataset<Row> copied = all.groupBy("event_id").count().filter(col("count").gt(1)).select("event_id")
+          .localCheckpoint();
+      if (copied.count() > BROADCAST_IDS) {
+        return CrossTaskDedup.keepOne(all);
+      }
+      Dataset<Row> ids = org.apache.spark.sql.functions.broadcast(copied);
+      return all.join(ids, all.col("event_id").equalTo(ids.col("event_id")), "left_anti")
+          .unionByName(CrossTaskDedup.keepOne(all.join(ids, all.col("event_id").equalTo(ids.col("event_id")), "left_semi")));
+    }
+
+    /** Rows of earlier runs in the window (0 when the store was empty). */
+    public long earlierRows() {
+      return earlier == null ? 0 : earlier.count();
     }
   }
 
@@ -122,7 +141,7 @@ public final class EventsState {
     Dataset<Row> fresh = newEvents == null ? spark.createDataFrame(List.of(), EventSchema.EVENTS)
         : spark.read().schema(EventSchema.EVENTS).parquet(newEvents);
     if (!exists || windowPaths.isEmpty()) {
-      return new Window(spark.createDataFrame(List.of(), EventSchema.EVENTS), fresh);
+      return new Window(null, fresh);
     }
     TreeSet<String> days = new TreeSet<>();
     for (String p : windowPaths) {
@@ -130,7 +149,7 @@ public final class EventsState {
     }
     Dataset<Row> old = spark.read().schema(SCHEMA).parquet(published).filter(col(DAY).isin(days.toArray())).drop(DAY);
     old = withoutObjects(spark, old, reread);
-    Dataset<Row> paths = spark.createDataset(new ArrayList<>(windowPaths), Encoders.STRING()).toDF("source_object");
+    Dataset<Row> paths = paths(spark, windowPaths);
     return new Window(old.join(paths, old.col("source_object").equalTo(paths.col("source_object")), "left_semi"), fresh);
   }
 
@@ -138,9 +157,24 @@ public final class EventsState {
     if (objects.isEmpty()) {
       return rows;
     }
-    Dataset<Row> drop = spark.createDataset(new ArrayList<>(objects), Encoders.STRING()).toDF("source_object");
+    Dataset<Row> drop = paths(spark, objects);
     return rows.join(drop, rows.col("source_object").equalTo(drop.col("source_object")), "left_anti");
   }
+
+  /**
+   * Object paths as a one-column table ({@code source_object}), in slices of at most {@value #PATHS_PER_TASK}: a
+   * week of an organization's trail lists millions of objects, too many for one task.
+   */
+  private static Dataset<Row> paths(SparkSession spark, Collection<String> paths) {
+    int slices = Math.max(1, (paths.size() + PATHS_PER_TASK - 1) / PATHS_PER_TASK);
+    var rdd = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(new ArrayList<>(paths), slices);
+    return spark.createDataset(rdd.rdd(), Encoders.STRING()).toDF("source_object");
+  }
+
+  private static final int PATHS_PER_TASK = 20_000;
+  /** Ids of copied events up to which only their rows are shuffled (about 40 MB broadcast). */
+  private static final long BROADCAST_IDS = 1_000_000;
 
   private static List<String> days(Dataset<Row> state) {
     return state.select(DAY).distinct().as(Encoders.STRING()).collectAsList().stream().sorted().toList();

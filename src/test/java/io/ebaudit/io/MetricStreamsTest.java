@@ -48,7 +48,7 @@ public class MetricStreamsTest extends SparkSuite {
   }
 
   @Test
-  public void badLinesAreCountedAndSkippedInGzipFolders() throws Exception {
+  public void badLinesAreCountedAndQuarantinedInGzipFolders() throws Exception {
     Path dir = tmp.newFolder("metrics", "2026", "11").toPath();
     // No .gz suffix: Firehose names; gzip found by its magic bytes.
     try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(dir.resolve("stream-1-2026-11-30")))) {
@@ -57,10 +57,46 @@ public class MetricStreamsTest extends SparkSuite {
     }
     Files.writeString(dir.resolve("plain.json"), LINE.replace("i-0a", "i-0c") + "\n");
     Files.writeString(dir.resolve("_SUCCESS"), "garbage");
+    // A cut-off gzip file: rejected whole, the other files still read.
+    byte[] gz = java.util.Arrays.copyOf(gzip(LINE.replace("i-0a", "i-0d") + "\n"), 20);
+    Files.write(dir.resolve("stream-2-truncated"), gz);
     MetricStreams.Result r = MetricStreams.readWithCounts(spark(), List.of(tmp.getRoot().toPath().resolve("metrics").toString()));
-    assertThat(r.badLines()).isEqualTo(2);
+    assertThat(r.badLines()).isEqualTo(3);
+    assertThat(r.records()).isEqualTo(3);
     assertThat(r.metrics().select("dimensions.InstanceId").as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
         .containsExactlyInAnyOrder("i-0a", "i-0b", "i-0c");
+    // Nothing vanishes: each bad line is kept with its file, line number and reason.
+    List<org.apache.spark.sql.Row> rejects = r.rejects().orderBy("source_file", "line").collectAsList();
+    assertThat(r.rejects().schema()).isEqualTo(MetricStreams.REJECTS);
+    assertThat(rejects).hasSize(3);
+    assertThat(rejects.get(0).getString(0)).endsWith("stream-1-2026-11-30");
+    assertThat(rejects.get(0).getLong(1)).isEqualTo(2);
+    assertThat(rejects.get(0).getString(2)).startsWith("not JSON: ");
+    assertThat(rejects.get(0).getString(3)).isEqualTo("{not json");
+    assertThat(rejects.get(1).getLong(1)).isEqualTo(4);
+    assertThat(rejects.get(1).getString(2)).isEqualTo("no metric_name");
+    assertThat(rejects.get(2).getString(0)).endsWith("stream-2-truncated");
+    assertThat(rejects.get(2).getLong(1)).isZero();
+    assertThat(rejects.get(2).getString(2)).startsWith("not gzip or truncated gzip");
+  }
+
+  @Test
+  public void rejectedLinesAreClippedAndTheirSecretsMasked() {
+    String secret = "AKIAIOSFODNN7EXAMPLE";
+    String line = "{\"note\":\"" + secret + "\",\"pad\":\"" + "x".repeat(5000) + "\"}";
+    List<org.apache.spark.sql.Row> rows = MetricStreams.parseFile("f", line.getBytes(StandardCharsets.UTF_8));
+    assertThat(rows).hasSize(1);
+    org.apache.spark.sql.Row reject = rows.get(0).getStruct(rows.get(0).size() - 1);
+    assertThat(reject.getString(2)).isEqualTo("no namespace");
+    assertThat(reject.getString(3)).doesNotContain(secret).hasSizeLessThanOrEqualTo(2048 + 20);
+  }
+
+  private static byte[] gzip(String text) throws java.io.IOException {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    try (OutputStream o = new GZIPOutputStream(b)) {
+      o.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return b.toByteArray();
   }
 
   static final Path OTEL = Paths.get("src/test/resources/real/cloudwatch/multiple_records.excerpt.ndjson").toAbsolutePath();

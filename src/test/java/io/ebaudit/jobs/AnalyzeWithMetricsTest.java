@@ -53,9 +53,19 @@ public class AnalyzeWithMetricsTest extends SparkSuite {
     Files.write(metrics.resolve("stream-1"), List.of(metric("i-0legacy", 4), metric("i-0shop", 0), "{broken"));
     Path out = tmp.newFolder("out").toPath();
     java.io.StringWriter so = new java.io.StringWriter();
-    int code = Main.execute(new java.io.PrintWriter(so, true), new java.io.PrintWriter(new java.io.StringWriter(), true),
+    java.io.StringWriter se = new java.io.StringWriter();
+    int code = Main.execute(new java.io.PrintWriter(so, true), new java.io.PrintWriter(se, true),
         "analyze", "--trail", trail.toString(), "--out", out.toString(), "--metrics", metrics.toString());
-    assertThat(code).isZero();
+    // One line in three is not a record: over metrics.max_reject_ratio (0.01), so exit 1, outputs committed.
+    assertThat(code).as(se.toString()).isEqualTo(1);
+    assertThat(se.toString()).contains("ebaudit: Cannot finish the metrics: 0.3333 of the metric lines read were rejected,"
+        + " over metrics.max_reject_ratio 0.0100").contains("got 1 rejected lines");
+    assertThat(so.toString()).contains("2 metric records, 1 lines rejected");
+    List<Row> rejected = spark().read().schema(io.ebaudit.io.MetricStreams.REJECTS)
+        .json(out.resolve(AnalyzeJob.METRICS_QUARANTINE).toString()).collectAsList();
+    assertThat(rejected).hasSize(1);
+    assertThat(rejected.get(0).getLong(1)).isEqualTo(3);
+    assertThat(rejected.get(0).getString(3)).isEqualTo("{broken");
 
     Map<String, String> verdicts = new HashMap<>();
     for (Row r : spark().read().parquet(out.resolve("imds").toString()).collectAsList()) {
