@@ -35,7 +35,7 @@ public final class Tables {
   }
 
   /** Rows per task of a table built on the driver: a few MB each. */
-  private static final int ROWS_PER_SLICE = 10_000;
+  private static final int ROWS_PER_SLICE = 4_000;
 
   /**
    * A table of rows built on the driver, in slices of {@value #ROWS_PER_SLICE} rows: {@code createDataFrame(List)}
