@@ -15,15 +15,10 @@ cli="$root/jobs/ebaudit"
 export EBAUDIT_DRIVER_MEMORY="${EBAUDIT_DRIVER_MEMORY:-2g}"
 
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }
-json_num() { sed -n "s/.*\"$1\" *: *\([0-9.Ee+-]*\).*/\1/p" "$2" | head -n 1; }
+. "$root/jobs/bench/common.sh"
 rss_mb() { sed -n 's/.*Maximum resident set size (kbytes): \([0-9]*\).*/\1/p' "$1" | awk '{ printf "%d", $1 / 1024 }'; }
 
-if [ ! -f "$corpus/.complete" ]; then
-  echo "== generating a $size corpus in $corpus" >&2
-  rm -rf "$corpus"
-  "$cli" sample --out "$corpus" --target-size "$size" --accounts 4 --seed 7 --from 2026-11-01 --days 7 >&2
-  touch "$corpus/.complete"
-fi
+make_corpus "$corpus" "$size" 7
 find "$corpus/AWSLogs" -path '*/CloudTrail/*' -name '*.json.gz' | sort > "$work/files.txt"
 files=$(wc -l < "$work/files.txt")
 compressed=$(xargs -a "$work/files.txt" cat | wc -c)

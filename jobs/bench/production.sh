@@ -19,14 +19,9 @@ cli="$root/jobs/ebaudit"
 export EBAUDIT_DRIVER_MEMORY="${EBAUDIT_DRIVER_MEMORY:-2g}"
 from=2026-11-01
 
-json_num() { sed -n "s/.*\"$1\" *: *\([0-9.Ee+-]*\).*/\1/p" "$2" | head -n 1; }
+. "$root/jobs/bench/common.sh"
 
-if [ ! -f "$corpus/.complete" ]; then
-  echo "== generating a $size corpus in $corpus" >&2
-  rm -rf "$corpus"
-  "$cli" sample --out "$corpus" --target-size "$size" --accounts 4 --seed 7 --from "$from" --days 7 >&2
-  touch "$corpus/.complete"
-fi
+make_corpus "$corpus" "$size" 7
 files=$(find "$corpus/AWSLogs" -path '*/CloudTrail/*' -name '*.json.gz' | wc -l)
 digests=$(find "$corpus/AWSLogs" -path '*/CloudTrail-Digest/*' -name '*.json.gz' | wc -l)
 uncompressed=$(find "$corpus/AWSLogs" -path '*/CloudTrail/*' -name '*.json.gz' -print0 | xargs -0 zcat | wc -c)

@@ -21,14 +21,9 @@ from=2026-11-01
 d7=$(date -u -d "$from + 6 days" +%F)
 d8=$(date -u -d "$from + 7 days" +%F)
 
-json_num() { sed -n "s/.*\"$1\" *: *\([0-9.Ee+-]*\).*/\1/p" "$2" | head -n 1; }
+. "$root/jobs/bench/common.sh"
 
-if [ ! -f "$corpus/.complete" ]; then
-  echo "== generating a $size corpus in $corpus" >&2
-  rm -rf "$corpus"
-  "$cli" sample --out "$corpus" --target-size "$size" --accounts 4 --seed 7 --from "$from" --days 8 >&2
-  touch "$corpus/.complete"
-fi
+make_corpus "$corpus" "$size" 8
 files=$(find "$corpus/AWSLogs" -path '*/CloudTrail/*' -name '*.json.gz' | wc -l)
 find "$corpus/AWSLogs" -type f -print0 | xargs -0 cat > /dev/null # warm the page cache
 

@@ -12,6 +12,9 @@ import io.ebaudit.sample.SampleResult;
 import io.ebaudit.sample.SampleSpec;
 import io.ebaudit.sample.TrailGenerator;
 import io.ebaudit.testing.SparkSuite;
+import static io.ebaudit.testing.TrailFiles.holdBack;
+import static io.ebaudit.testing.TrailFiles.logFiles;
+import static io.ebaudit.testing.TrailFiles.tree;
 import io.ebaudit.trail.EventSchema;
 import io.ebaudit.trail.IngestSummary;
 import java.io.IOException;
@@ -62,43 +65,6 @@ public class IncrementalIngestTest extends SparkSuite {
     assertThat(actual.except(expected).count()).isZero();
   }
 
-  private static List<Path> logFiles(Path trail) throws IOException {
-    try (Stream<Path> s = Files.walk(trail.resolve("AWSLogs"))) {
-      return s.filter(p -> p.toString().contains("/CloudTrail/") && Files.isRegularFile(p)).sorted().toList();
-    }
-  }
-
-  /** Moves {@code files} out of the trail (keeping their times), returning a way to move them back. */
-  private Runnable holdBack(Path trail, List<Path> files) throws IOException {
-    Path aside = tmp.newFolder().toPath();
-    List<Path[]> moves = new ArrayList<>();
-    for (Path f : files) {
-      Path to = aside.resolve(trail.relativize(f).toString());
-      Files.createDirectories(to.getParent());
-      Files.move(f, to);
-      moves.add(new Path[] {to, f});
-    }
-    return () -> {
-      try {
-        for (Path[] m : moves) {
-          Files.move(m[0], m[1]);
-        }
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    };
-  }
-
-  private static TreeMap<String, Long> tree(Path dir) throws IOException {
-    TreeMap<String, Long> out = new TreeMap<>();
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.filter(Files::isRegularFile).toList()) {
-        out.put(dir.relativize(p).toString(), Files.getLastModifiedTime(p).toMillis());
-      }
-    }
-    return out;
-  }
-
   @Test
   public void incrementalRunsEqualOneFullRunAndASecondRunChangesNothing() throws IOException {
     SampleResult s = sample(tmp.newFolder("trail").toPath());
@@ -112,7 +78,7 @@ public class IncrementalIngestTest extends SparkSuite {
     for (int i = 0; i < files.size(); i += 3) {
       later.add(files.get(i));
     }
-    Runnable back = holdBack(trail, later);
+    Runnable back = holdBack(trail, later, tmp.newFolder().toPath());
     Path inc = tmp.newFolder("inc").toPath();
     IngestSummary first = ingest(trail, inc, true, false);
     assertThat(first.incremental().objectsNew()).isEqualTo(files.size() - later.size());
@@ -152,7 +118,7 @@ public class IncrementalIngestTest extends SparkSuite {
     ingest(trail, full, false, false);
     // A file of the first day turns up after the run that read that day.
     Path late = logFiles(trail).stream().filter(p -> p.toString().contains("/2026/11/16/")).skip(40).findFirst().orElseThrow();
-    Runnable back = holdBack(trail, List.of(late));
+    Runnable back = holdBack(trail, List.of(late), tmp.newFolder().toPath());
     Path inc = tmp.newFolder("inc").toPath();
     ingest(trail, inc, true, false);
     back.run();

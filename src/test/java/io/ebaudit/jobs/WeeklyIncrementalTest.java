@@ -10,6 +10,9 @@ import io.ebaudit.sample.SampleResult;
 import io.ebaudit.sample.SampleSpec;
 import io.ebaudit.sample.TrailGenerator;
 import io.ebaudit.testing.SparkSuite;
+import static io.ebaudit.testing.TrailFiles.holdBack;
+import static io.ebaudit.testing.TrailFiles.logFiles;
+import static io.ebaudit.testing.TrailFiles.tree;
 import io.ebaudit.trail.EventsState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,7 +64,7 @@ public class WeeklyIncrementalTest extends SparkSuite {
     Path lateIn1113 = files.stream().filter(p -> p.toString().contains("/2026/11/13/") && !late.contains(p))
         .max(java.util.Comparator.comparingLong(WeeklyIncrementalTest::size)).orElseThrow();
     late.add(lateIn1113);
-    Runnable back = holdBack(s.out(), late);
+    Runnable back = holdBack(s.out(), late, tmp.newFolder().toPath());
 
     Path inc = tmp.newFolder("inc").toPath();
     WeeklyJob.Result first = weekly(s, inc, D1, true);
@@ -230,40 +233,4 @@ public class WeeklyIncrementalTest extends SparkSuite {
     return false;
   }
 
-  private static List<Path> logFiles(Path trail) throws IOException {
-    try (Stream<Path> s = Files.walk(trail.resolve("AWSLogs"))) {
-      return s.filter(p -> p.toString().contains("/CloudTrail/") && Files.isRegularFile(p)).sorted().toList();
-    }
-  }
-
-  /** Moves {@code files} out of the trail (keeping their times), returning a way to move them back. */
-  private Runnable holdBack(Path trail, List<Path> files) throws IOException {
-    Path aside = tmp.newFolder().toPath();
-    List<Path[]> moves = new ArrayList<>();
-    for (Path f : files) {
-      Path to = aside.resolve(trail.relativize(f).toString());
-      Files.createDirectories(to.getParent());
-      Files.move(f, to);
-      moves.add(new Path[] {to, f});
-    }
-    return () -> {
-      try {
-        for (Path[] m : moves) {
-          Files.move(m[0], m[1]);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    };
-  }
-
-  private static TreeMap<String, Long> tree(Path dir) throws IOException {
-    TreeMap<String, Long> out = new TreeMap<>();
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.filter(Files::isRegularFile).toList()) {
-        out.put(dir.relativize(p).toString(), Files.getLastModifiedTime(p).toMillis());
-      }
-    }
-    return out;
-  }
 }
