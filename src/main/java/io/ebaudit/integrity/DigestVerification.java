@@ -184,6 +184,12 @@ public final class DigestVerification {
   /** As {@link #run(SparkSession, List, List, Dataset, PublicKeys, Scope, String)}, to the given table folder and summary file. */
   public static Summary run(SparkSession spark, List<LogObject> digests, List<LogObject> logs, Dataset<Row> hashes,
       PublicKeys keys, Scope scope, String tablePath, String summaryPath) {
+    return run(spark, digests, logs, hashes, keys, scope, tablePath, summaryPath, tablePath);
+  }
+
+  /** As above; the summary names the table {@code publishedTable} (where it will be once a staged run commits). */
+  public static Summary run(SparkSession spark, List<LogObject> digests, List<LogObject> logs, Dataset<Row> hashes,
+      PublicKeys keys, Scope scope, String tablePath, String summaryPath, String publishedTable) {
     Dataset<Row> table = verify(spark, digests, logs, hashes, keys, scope);
     table.write().mode(SaveMode.Overwrite).parquet(tablePath);
     Dataset<Row> written = spark.read().schema(VERIFICATION).parquet(tablePath);
@@ -206,7 +212,7 @@ public final class DigestVerification {
       }
     }
     long chains = digests.stream().map(d -> TrailPaths.chain(d.path())).filter(c -> c != null).distinct().count();
-    Summary s = new Summary(digests.size(), chains, keys != null, digestStatus, signatureStatus, logStatus, findings, tablePath);
+    Summary s = new Summary(digests.size(), chains, keys != null, digestStatus, signatureStatus, logStatus, findings, publishedTable);
     Storage.writeText(spark.sparkContext().hadoopConfiguration(), summaryPath, s.toJson());
     return s;
   }

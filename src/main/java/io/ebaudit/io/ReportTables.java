@@ -46,6 +46,8 @@ public final class ReportTables {
   public static final String POLICIES = "permissions/policies";
   public static final String IMPACT = "impact";
   public static final String QUARANTINE = "quarantine";
+  /** Written by {@code analyze --metrics}: the lines that were not Metric Streams records. */
+  public static final String METRICS_QUARANTINE = "metrics_quarantine";
   /** The digest verification table, when the run verified digests ({@code --verify-digests}). */
   public static final List<String> DIGEST = List.of("integrity/digest_verification");
   public static final String INGEST_SUMMARY = "ingest-summary.json";
@@ -92,6 +94,8 @@ public final class ReportTables {
         table(spark, conf, at.table(IMPACT), ReportInputs.IMPACT),
         digest,
         quarantine(spark, conf, at.table(QUARANTINE)),
+        hasFiles(conf, at.table(METRICS_QUARANTINE), ".json")
+            ? spark.read().schema(MetricStreams.REJECTS).json(at.table(METRICS_QUARANTINE)) : null,
         ReportLayout.exists(conf, summary) ? IngestSummary.fromJson(Storage.readText(conf, summary, "ingest summary")) : null,
         ReportLayout.exists(conf, manifest) ? RunManifest.fromJson(Storage.readText(conf, manifest, "run.json")) : null,
         policyFiles(conf, at.table(POLICIES)),

@@ -72,7 +72,7 @@ public final class AnalyzeJob {
   }
 
   /** Where {@code analyze --metrics} keeps the lines that were not Metric Streams records (JSON lines). */
-  public static final String METRICS_QUARANTINE = "metrics_quarantine";
+  public static final String METRICS_QUARANTINE = io.ebaudit.io.ReportTables.METRICS_QUARANTINE;
 
   /** {@link #run(SparkSession, IngestConfig, List, List, Settings)} with the shipped reference catalog. */
   public static Result run(SparkSession spark, IngestConfig ingest, List<String> snapshots, Settings settings) {

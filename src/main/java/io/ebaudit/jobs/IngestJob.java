@@ -215,16 +215,20 @@ public final class IngestJob {
         }
         storeDays = st.all();
       }
+      long w0 = System.nanoTime();
       List<String> windowPaths = found.logs().stream().map(LogObject::path).toList();
       EventsState.Window w = EventsState.window(spark, publishedEvents, exists, toRead.isEmpty() ? null : readInto,
           windowPaths, reread);
       String eventsOut = staging.path(EVENTS + part);
-      Tables.writeEvents(w.events(), eventsOut);
-      long before = w.earlierRows();
+      EventsState.Deduplicated d = w.deduplicate();
+      Tables.writeEvents(d.events(), eventsOut);
       long fresh = w.fresh().count();
       Storage.delete(hadoop, readInto);
       events = spark.read().schema(EventSchema.EVENTS).parquet(eventsOut);
       long after = events.count();
+      long before = after + d.duplicates() - fresh;
+      System.err.printf("ebaudit: incremental: the window's events rebuilt in %.1f s: %,d rows of earlier runs,"
+          + " %,d new, %,d after deduplication%n", (System.nanoTime() - w0) / 1e9, before, fresh, after);
       if (partition == null) {
         staging.replace(EVENTS).replace(QUARANTINE);
       } else {
@@ -269,7 +273,7 @@ public final class IngestJob {
           : INTEGRITY + "/summary" + part + "/" + DigestVerification.SUMMARY;
       integrity = DigestVerification.run(spark, found.digests(), found.logs(), known,
           keys, new DigestVerification.Scope(f.from(), f.to(), f.accounts(), f.regions(), run.deliveryToleranceMinutes()),
-          staging.path(table), staging.path(summaryFile));
+          staging.path(table), staging.path(summaryFile), staging.published(table));
       if (partition == null) {
         staging.replace(INTEGRITY);
       } else {

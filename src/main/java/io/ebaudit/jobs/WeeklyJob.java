@@ -2,6 +2,7 @@ package io.ebaudit.jobs;
 
 import io.ebaudit.config.IngestConfig;
 import io.ebaudit.config.Settings;
+import io.ebaudit.integrity.DigestVerification;
 import io.ebaudit.io.PublishReportDate;
 import io.ebaudit.io.ReportLayout;
 import io.ebaudit.io.ReportTables;
@@ -115,6 +116,17 @@ public final class WeeklyJob {
         s.rejectRatio(), s.maxRejectRatio(), s.listingSeconds(), s.readSeconds(),
         ReportLayout.published(root, "events", date), ReportLayout.published(root, "quarantine", date), s.incremental());
     Storage.writeText(conf, Storage.child(staging, ReportTables.INGEST_SUMMARY), published.toJson());
+    String integrity = Storage.child(staging, IngestJob.INTEGRITY + "/" + DigestVerification.SUMMARY);
+    if (ReportLayout.exists(conf, integrity)) {
+      try {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var n = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(Storage.readText(conf, integrity, "integrity summary"));
+        n.put("table", ReportLayout.published(root, IngestJob.INTEGRITY + "/" + DigestVerification.TABLE, date));
+        Storage.writeText(conf, integrity, json.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n");
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot read the integrity summary " + integrity + ": " + e.getMessage(), e);
+      }
+    }
     RunManifest manifest = new RunManifest(date.toString(), from.toString(), date.toString(), started.toString(),
         clock.instant().toString(), ReportJob.version(), c.trails(), modified(conf, c.iam(), "IAM exports"),
         modified(conf, c.platforms(), "platform exports"), c.metrics(), c.snapshots(), a.platformCatalogSource(),

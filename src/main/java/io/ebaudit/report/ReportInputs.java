@@ -41,6 +41,7 @@ public record ReportInputs(
     Dataset<Row> impact,
     Dataset<Row> digest,
     Dataset<Row> quarantine,
+    Dataset<Row> metricRejects,
     IngestSummary ingest,
     RunManifest run,
     Set<String> policyFiles,

@@ -854,6 +854,9 @@ public final class WeeklyReport {
       if (s.incremental() != null) {
         records.add(new KeyValue("events of the week, with earlier runs'", n(s.incremental().rowsAfter())));
       }
+      if (in.metricRejects() != null) {
+        records.add(new KeyValue("metric lines rejected (metrics_quarantine)", n(in.metricRejects().count())));
+      }
       if (s.filesSkippedByReason() != null) {
         new TreeMap<>(s.filesSkippedByReason()).forEach((k, v) -> skipped.add(new KeyValue(k.replace('_', ' '), n(v))));
       }

@@ -106,30 +106,38 @@ public final class EventsState {
    * @param fresh the rows this run read
    */
   public record Window(Dataset<Row> earlier, Dataset<Row> fresh) {
-    /** One row per {@code event_id}, as one read of all the window's objects keeps ({@link EventSchema#EVENTS}). */
-    public Dataset<Row> events() {
+    /**
+     * One row per {@code event_id}, as one read of all the window's objects keeps ({@link EventSchema#EVENTS}),
+     * and how many rows were copies of others across runs.
+     */
+    public Deduplicated deduplicate() {
       // The reader keeps one row per event_id already: only rows of earlier runs need the second pass.
       if (earlier == null) {
-        return fresh;
+        return new Deduplicated(fresh, 0);
       }
       Dataset<Row> all = earlier.unionByName(fresh);
       // Copies are few (re-deliveries, objects read again): find their ids on one column, and move only
       // their rows through the choice's shuffle. Past a limit (a whole window read again), all of them.
-      Dataset<Row> copied = all.groupBy("event_id").count().filter(col("count").gt(1)).select("event_id")
-          .localCheckpoint();
-      if (copied.count() > BROADCAST_IDS) {
-        return CrossTaskDedup.keepOne(all);
+      Dataset<Row> copied = all.groupBy("event_id").count().filter(col("count").gt(1)).localCheckpoint();
+      Row c = copied.agg(org.apache.spark.sql.functions.count(lit(1)),
+          org.apache.spark.sql.functions.sum(col("count"))).first();
+      long ids = c.getLong(0);
+      long duplicates = ids == 0 ? 0 : c.getLong(1) - ids;
+      if (ids == 0) {
+        return new Deduplicated(all, 0);
       }
-      Dataset<Row> ids = org.apache.spark.sql.functions.broadcast(copied);
-      return all.join(ids, all.col("event_id").equalTo(ids.col("event_id")), "left_anti")
-          .unionByName(CrossTaskDedup.keepOne(all.join(ids, all.col("event_id").equalTo(ids.col("event_id")), "left_semi")));
-    }
-
-    /** Rows of earlier runs in the window (0 when the store was empty). */
-    public long earlierRows() {
-      return earlier == null ? 0 : earlier.count();
+      if (ids > BROADCAST_IDS) {
+        return new Deduplicated(CrossTaskDedup.keepOne(all), duplicates);
+      }
+      Dataset<Row> keys = org.apache.spark.sql.functions.broadcast(copied.select("event_id"));
+      Column same = all.col("event_id").equalTo(keys.col("event_id"));
+      return new Deduplicated(all.join(keys, same, "left_anti")
+          .unionByName(CrossTaskDedup.keepOne(all.join(keys, same, "left_semi"))), duplicates);
     }
   }
+
+  /** A window's events, one row per {@code event_id}, and the rows dropped as copies across runs. */
+  public record Deduplicated(Dataset<Row> events, long duplicates) {}
 
   /**
    * The window of a run: the published rows of the window's objects ({@code windowPaths}) except the ones

@@ -66,6 +66,14 @@ public class AnalyzeWithMetricsTest extends SparkSuite {
     assertThat(rejected).hasSize(1);
     assertThat(rejected.get(0).getLong(1)).isEqualTo(3);
     assertThat(rejected.get(0).getString(3)).isEqualTo("{broken");
+    // The report's data quality section counts them.
+    var in = io.ebaudit.io.ReportTables.read(spark(), io.ebaudit.io.ReportLayout.analyze(out.toUri().toString()),
+        java.time.LocalDate.of(2026, 11, 20), java.time.LocalDate.of(2026, 11, 14), java.time.LocalDate.of(2026, 11, 20),
+        null, null);
+    var quality = io.ebaudit.report.WeeklyReport.build(in, io.ebaudit.report.WeeklyReport.Options.defaults(),
+        java.time.Instant.parse("2026-11-21T00:00:00Z"), "test").dataQuality();
+    assertThat(quality.records()).contains(
+        new io.ebaudit.report.ReportModel.KeyValue("metric lines rejected (metrics_quarantine)", "1"));
 
     Map<String, String> verdicts = new HashMap<>();
     for (Row r : spark().read().parquet(out.resolve("imds").toString()).collectAsList()) {

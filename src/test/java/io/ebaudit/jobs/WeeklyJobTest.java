@@ -363,6 +363,10 @@ class WeeklyJobTest {
     for (var d : List.of(WeeklyFixture.FIRST, WeeklyFixture.SECOND)) {
       assertThat(io.ebaudit.io.PublishReportDate.isPublished(conf, root, d)).as("committed %s", d).isTrue();
       assertThat(part("integrity/digest_verification", d)).isDirectory();
+      // Its summary names the published table, not the staging folder it was computed in.
+      assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(part("integrity", d).resolve("summary.json")
+          .toFile()).get("table").asText()).isEqualTo(io.ebaudit.io.ReportLayout.published(
+              io.ebaudit.io.Storage.qualify(conf, root), "integrity/digest_verification", d));
     }
     // The analyze run's own commit marker inside the staging folder is not published as a table.
     assertThat(runs().root().resolve("_commits").resolve("latest.json")).doesNotExist();
