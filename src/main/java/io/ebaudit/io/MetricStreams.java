@@ -100,12 +100,7 @@ public final class MetricStreams {
    * @param records how many records were read
    * @param badLines how many lines were rejected
    */
-  public record Result(Dataset<Row> metrics, Dataset<Row> rejects, long records, long badLines) {
-    /** Rejected lines over all lines read (0 when nothing was read). */
-    public double rejectRatio() {
-      return records + badLines == 0 ? 0 : (double) badLines / (records + badLines);
-    }
-  }
+  public record Result(Dataset<Row> metrics, Dataset<Row> rejects, long records, long badLines) {}
 
   /** Reads, warns on standard error about bad lines, and returns the rows. */
   public static Dataset<Row> read(SparkSession spark, List<String> paths) {

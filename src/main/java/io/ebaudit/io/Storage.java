@@ -44,6 +44,16 @@ public final class Storage {
     }
   }
 
+  /** Creates the folder {@code uri} and its parents (nothing when it exists). */
+  public static void mkdirs(Configuration conf, String uri) {
+    Path p = new Path(uri);
+    try {
+      p.getFileSystem(conf).mkdirs(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the folder " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Removes {@code uri} and everything below it, if it exists. */
   public static void delete(Configuration conf, String uri) {
     Path p = new Path(uri);

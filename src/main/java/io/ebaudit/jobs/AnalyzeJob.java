@@ -64,10 +64,15 @@ public final class AnalyzeJob {
    */
   public record ImpactSummary(long changes, long withMetrics, long degraded, int windowMinutes, long metricRecords,
       long metricLinesRejected, double metricsMaxRejectRatio) {
+    /** Rejected metric lines over all metric lines read (0 when none was read). */
+    public double metricsRejectRatio() {
+      long all = metricRecords + metricLinesRejected;
+      return all == 0 ? 0 : (double) metricLinesRejected / all;
+    }
+
     /** Whether the rejected share of the metric lines is over the limit. */
     public boolean metricsOverThreshold() {
-      long all = metricRecords + metricLinesRejected;
-      return all > 0 && (double) metricLinesRejected / all > metricsMaxRejectRatio;
+      return metricsRejectRatio() > metricsMaxRejectRatio;
     }
   }
 
@@ -296,7 +301,7 @@ public final class AnalyzeJob {
     }
     err.printf("ebaudit: Cannot finish the metrics: %.4f of the metric lines read were rejected, over"
         + " metrics.max_reject_ratio %.4f (see %s), got %d rejected lines%n",
-        (double) i.metricLinesRejected() / (i.metricRecords() + i.metricLinesRejected()), i.metricsMaxRejectRatio(),
+        i.metricsRejectRatio(), i.metricsMaxRejectRatio(),
         quarantine, i.metricLinesRejected());
     err.flush();
     return 1;

@@ -235,7 +235,7 @@ public final class IngestJob {
         staging.replacePartitions(EVENTS).replacePartitions(QUARANTINE);
       }
       inc = new IngestSummary.Incremental(store.runId(), found.logs().size(), found.logs().size() - toRead.size(),
-          toRead.size(), storeDays, before, fresh, after, before + fresh - after, Storage.child(root, Manifest.DIR));
+          toRead.size(), storeDays, before, fresh, after, d.duplicates(), Storage.child(root, Manifest.DIR));
     } else if (manifest == null) {
       if (partition == null) {
         staging.replace(EVENTS).replace(QUARANTINE);

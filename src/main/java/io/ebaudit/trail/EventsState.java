@@ -57,6 +57,11 @@ public final class EventsState {
     }
   }
 
+  /** The delivery day of an object's path: the manifest's day without {@code day=}. */
+  private static String dayOf(String path) {
+    return Manifest.dayOf(path).substring(DAY.length() + 1);
+  }
+
   /** The delivery day of {@code source_object}, as the manifest names it (without {@code day=}). */
   static Column day() {
     Column y = regexp_extract(col("source_object"), Manifest.DAY.pattern(), 1);
@@ -78,21 +83,15 @@ public final class EventsState {
     TreeSet<String> rewritten = new TreeSet<>();
     if (exists && !reread.isEmpty()) {
       for (String p : reread) {
-        rewritten.add(Manifest.dayOf(p).substring(DAY.length() + 1));
+        rewritten.add(dayOf(p));
       }
       Dataset<Row> keep = withoutObjects(spark, spark.read().schema(SCHEMA).parquet(published)
           .filter(col(DAY).isin(rewritten.toArray())), reread);
       Tables.writeEvents(keep, into, DAY, SaveMode.Append);
       days.removeAll(rewritten);
-      try {
-        // A rewritten day left with no rows must still replace the published one.
-        org.apache.hadoop.fs.Path base = new org.apache.hadoop.fs.Path(into);
-        org.apache.hadoop.fs.FileSystem fs = base.getFileSystem(spark.sparkContext().hadoopConfiguration());
-        for (String d : rewritten) {
-          fs.mkdirs(new org.apache.hadoop.fs.Path(base, DAY + "=" + d));
-        }
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException("Cannot stage the rewritten days in " + into + ": " + e.getMessage(), e);
+      // A rewritten day left with no rows must still replace the published one.
+      for (String d : rewritten) {
+        io.ebaudit.io.Storage.mkdirs(spark.sparkContext().hadoopConfiguration(), into + "/" + DAY + "=" + d);
       }
     }
     return new Staged(days.stream().map(d -> DAY + "=" + d).toList(),
@@ -122,10 +121,10 @@ public final class EventsState {
       Row c = copied.agg(org.apache.spark.sql.functions.count(lit(1)),
           org.apache.spark.sql.functions.sum(col("count"))).first();
       long ids = c.getLong(0);
-      long duplicates = ids == 0 ? 0 : c.getLong(1) - ids;
       if (ids == 0) {
         return new Deduplicated(all, 0);
       }
+      long duplicates = c.getLong(1) - ids;
       if (ids > BROADCAST_IDS) {
         return new Deduplicated(CrossTaskDedup.keepOne(all), duplicates);
       }
@@ -153,7 +152,7 @@ public final class EventsState {
     }
     TreeSet<String> days = new TreeSet<>();
     for (String p : windowPaths) {
-      days.add(Manifest.dayOf(p).substring(DAY.length() + 1));
+      days.add(dayOf(p));
     }
     Dataset<Row> old = spark.read().schema(SCHEMA).parquet(published).filter(col(DAY).isin(days.toArray())).drop(DAY);
     old = withoutObjects(spark, old, reread);
@@ -169,18 +168,16 @@ public final class EventsState {
     return rows.join(drop, rows.col("source_object").equalTo(drop.col("source_object")), "left_anti");
   }
 
-  /**
-   * Object paths as a one-column table ({@code source_object}), in slices of at most {@value #PATHS_PER_TASK}: a
-   * week of an organization's trail lists millions of objects, too many for one task.
-   */
+  /** Object paths as a one-column table ({@code source_object}): millions for a week of an organization's trail. */
   private static Dataset<Row> paths(SparkSession spark, Collection<String> paths) {
-    int slices = Math.max(1, (paths.size() + PATHS_PER_TASK - 1) / PATHS_PER_TASK);
-    var rdd = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(new ArrayList<>(paths), slices);
-    return spark.createDataset(rdd.rdd(), Encoders.STRING()).toDF("source_object");
+    List<Row> rows = new ArrayList<>(paths.size());
+    for (String p : paths) {
+      rows.add(org.apache.spark.sql.RowFactory.create(p));
+    }
+    return Tables.fromRows(spark, rows, PATHS);
   }
 
-  private static final int PATHS_PER_TASK = 20_000;
+  private static final StructType PATHS = new StructType().add("source_object", DataTypes.StringType, false);
   /** Ids of copied events up to which only their rows are shuffled (about 40 MB broadcast). */
   private static final long BROADCAST_IDS = 1_000_000;
 
